@@ -1,0 +1,1 @@
+"""Models of the aftersales app. Empty until its issue lands (see the package docstring for what it owns)."""

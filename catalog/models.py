@@ -1,0 +1,115 @@
+"""The catalog: a category tree, products with variants (SKUs), prices in minor units, stock and tags."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from common.models import TimeStampedModel
+
+
+class Category(MP_Node):
+    """A node of the category tree (materialised path: subtree reads are one indexed prefix query)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    seo_title = models.CharField(_("SEO title"), max_length=70, blank=True)
+    seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    node_order_by = ["position", "name"]
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING_REVIEW = "pending_review", _("Pending review")
+        ACTIVE = "active", _("Active")
+        DELISTED = "delisted", _("Delisted")
+        SOLD_OUT = "sold_out", _("Sold out")
+
+    class Condition(models.TextChoices):
+        NEW = "new", _("New")
+        USED = "used", _("Used")
+        REFURBISHED = "refurbished", _("Refurbished")
+
+    seller = models.ForeignKey("accounts.SellerProfile", on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    brand = models.CharField(_("brand"), max_length=80, blank=True, db_index=True)
+    condition = models.CharField(_("condition"), max_length=12, choices=Condition.choices, default=Condition.NEW)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="products")
+    # "From" price = cheapest variant, kept in step by catalog services so listings sort without a join.
+    price_amount = models.BigIntegerField(_("from price (minor units)"), default=0)
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Maintained by the orders/reviews services; read by listings ("best-selling", rating facet).
+    sales_count = models.PositiveIntegerField(default=0)
+    rating_avg = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "category", "-published_at"], name="catalog_prod_cat_listing"),
+            models.Index(fields=["seller", "status"], name="catalog_prod_seller_status"),
+        ]
+        constraints = [models.CheckConstraint(condition=models.Q(price_amount__gte=0), name="product_price_gte_0")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProductVariant(TimeStampedModel):
+    """A sellable SKU: its own price, compare-at price, stock and attribute values."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    name = models.CharField(_("variant name"), max_length=120, blank=True)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    price_amount = models.BigIntegerField(_("price (minor units)"))
+    compare_at_amount = models.BigIntegerField(_("compare-at price (minor units)"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    low_stock_threshold = models.PositiveIntegerField(_("low-stock threshold"), default=3)
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price_amount__gte=0), name="variant_price_gte_0"),
+            models.CheckConstraint(condition=models.Q(stock__gte=0), name="variant_stock_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(compare_at_amount__isnull=True)
+                | models.Q(compare_at_amount__gt=models.F("price_amount")),
+                name="variant_compare_at_gt_price",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.title} ({self.name or self.sku})" if self.product_id else self.sku
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+

@@ -1,0 +1,18 @@
+"""Fixtures shared by the whole suite. Service fixtures (Celery worker, browser) live in their own plugins."""
+
+import pytest
+
+from analytics.buffer import get_buffer
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_event_buffer():
+    """Each test starts and ends with an empty analytics buffer (it is process- or Redis-wide)."""
+    get_buffer().clear()
+    yield
+    get_buffer().clear()
