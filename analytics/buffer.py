@@ -23,16 +23,18 @@ REDIS_KEY = "analytics:events"
 
 
 class MemoryBuffer:
+    """Holds events as JSON text, like Redis does, so both backends fail (or not) on the same input."""
+
     def __init__(self) -> None:
-        self._items: list[dict[str, Any]] = []
+        self._items: list[str] = []
         self._lock = threading.Lock()
         self._oldest = 0.0
 
-    def push(self, item: dict[str, Any]) -> None:
+    def push(self, raw: str) -> None:
         with self._lock:
             if not self._items:
                 self._oldest = time.monotonic()
-            self._items.append(item)
+            self._items.append(raw)
             due = (
                 len(self._items) >= settings.ANALYTICS_BUFFER_SIZE
                 or time.monotonic() - self._oldest >= settings.ANALYTICS_BUFFER_SECONDS
@@ -40,12 +42,12 @@ class MemoryBuffer:
         if due:
             from analytics.services import events_flush
 
-            events_flush()
+            events_flush(buffer=self)
 
     def pop_batch(self, limit: int) -> list[dict[str, Any]]:
         with self._lock:
             batch, self._items = self._items[:limit], self._items[limit:]
-            return batch
+        return [json.loads(r) for r in batch]
 
     def __len__(self) -> int:
         return len(self._items)
@@ -61,8 +63,8 @@ class RedisBuffer:
 
         self._client = redis.Redis.from_url(url)
 
-    def push(self, item: dict[str, Any]) -> None:
-        self._client.rpush(REDIS_KEY, json.dumps(item, separators=(",", ":")))
+    def push(self, raw: str) -> None:
+        self._client.rpush(REDIS_KEY, raw)
 
     def pop_batch(self, limit: int) -> list[dict[str, Any]]:
         raw = self._client.lpop(REDIS_KEY, limit) or []
@@ -95,5 +97,5 @@ def _flush_at_exit() -> None:
         from analytics.services import events_flush
 
         events_flush()
-    except Exception:  # noqa: BLE001,S110 - the interpreter is going away; nothing useful to do
+    except Exception:  # noqa: S110 - the interpreter is going away; nothing useful to do
         pass

@@ -43,7 +43,11 @@ class PageViewMiddleware:
         new_vid = getattr(request, "_new_visitor_id", "")
         if new_vid:
             response.set_cookie(
-                VISITOR_COOKIE, new_vid, max_age=VISITOR_COOKIE_AGE, httponly=True, samesite="Lax",
+                VISITOR_COOKIE,
+                new_vid,
+                max_age=VISITOR_COOKIE_AGE,
+                httponly=True,
+                samesite="Lax",
                 secure=settings.SESSION_COOKIE_SECURE,
             )
         return response
@@ -59,7 +63,10 @@ class PageViewMiddleware:
             user_id=user.pk if authenticated else None,
             session_key=visitor_id(request),
             obj=obj,
-            properties={"view": match.view_name, **({"q": request.GET["q"][:200]} if "q" in request.GET else {})},
+            properties={
+                "view": match.view_name,
+                **({"q": request.GET["q"][:200]} if "q" in request.GET else {}),
+            },
             path=request.path,
             referrer=request.META.get("HTTP_REFERER", ""),
             utm={k: request.GET.get(f"utm_{k}", "")[:100] for k in UTM_KEYS},

@@ -23,7 +23,9 @@ class Event(models.Model):
     )
     # Anonymous visitor id (analytics cookie) so funnels join a visitor's events before and after sign-in.
     session_key = models.CharField(max_length=40, blank=True, db_index=True)
-    object_type = models.CharField(max_length=40, blank=True, help_text="app_label.model, e.g. catalog.product")
+    object_type = models.CharField(
+        max_length=40, blank=True, help_text="app_label.model, e.g. catalog.product"
+    )
     object_id = models.CharField(max_length=64, blank=True)
     properties = models.JSONField(default=dict, blank=True)
     path = models.CharField(max_length=300, blank=True)
@@ -31,7 +33,9 @@ class Event(models.Model):
     utm_source = models.CharField(max_length=100, blank=True)
     utm_medium = models.CharField(max_length=100, blank=True)
     utm_campaign = models.CharField(max_length=100, blank=True)
-    user_agent_class = models.CharField(max_length=10, choices=UserAgentClass.choices, default=UserAgentClass.OTHER)
+    user_agent_class = models.CharField(
+        max_length=10, choices=UserAgentClass.choices, default=UserAgentClass.OTHER
+    )
     is_bot = models.BooleanField(default=False)
     is_operator = models.BooleanField(default=False)
     occurred_at = models.DateTimeField(db_index=True)

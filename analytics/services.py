@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -63,14 +65,15 @@ def track(
         }
         for field, limit in _TEXT_LIMITS.items():
             item[field] = (item[field] or "")[:limit]
-        get_buffer().push(item)
+        # Serialise here so a value JSON cannot store fails in the caller's track(), not in a batch.
+        get_buffer().push(json.dumps(item, separators=(",", ":"), cls=DjangoJSONEncoder))
     except Exception:
         logger.exception("analytics.track failed for %s", event_type)
 
 
-def events_flush(*, max_batches: int = 100) -> int:
+def events_flush(*, buffer=None, max_batches: int = 100) -> int:
     """Move buffered events into the ``Event`` table, one bulk INSERT per batch. Returns rows written."""
-    buffer = get_buffer()
+    buffer = buffer if buffer is not None else get_buffer()
     written = 0
     for _ in range(max_batches):
         batch = buffer.pop_batch(FLUSH_BATCH_SIZE)

@@ -5,7 +5,9 @@ from typing import Any
 from django.db import models
 
 
-def model_update(*, instance: models.Model, fields: list[str], data: dict[str, Any]) -> tuple[models.Model, bool]:
+def model_update(
+    *, instance: models.Model, fields: list[str], data: dict[str, Any]
+) -> tuple[models.Model, bool]:
     """Set ``fields`` from ``data`` where they differ, validate, and save only what changed."""
     changed = [f for f in fields if f in data and getattr(instance, f) != data[f]]
     for field in changed:

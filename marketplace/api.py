@@ -10,7 +10,7 @@ from rest_framework.reverse import reverse
 @extend_schema(exclude=True)
 @api_view(["GET"])
 @permission_classes([AllowAny])
-def api_root(request, format=None):  # noqa: A002 - DRF's name for the suffix argument
+def api_root(request, format=None):
     return Response(
         {
             "categories": reverse("catalog-api:category-list", request=request, format=format),

@@ -49,7 +49,9 @@ class Order(TimeStampedModel):
 
 class SellerOrder(TimeStampedModel):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="seller_orders")
-    seller = models.ForeignKey("accounts.SellerProfile", on_delete=models.PROTECT, related_name="seller_orders")
+    seller = models.ForeignKey(
+        "accounts.SellerProfile", on_delete=models.PROTECT, related_name="seller_orders"
+    )
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT)
     subtotal_amount = models.BigIntegerField(default=0)
     shipping_amount = models.BigIntegerField(default=0)
@@ -57,8 +59,13 @@ class SellerOrder(TimeStampedModel):
     total_amount = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["order", "seller"], name="seller_order_unique_per_seller")]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "seller"], name="seller_order_unique_per_seller")
+        ]
         indexes = [models.Index(fields=["seller", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.order.number} / {self.seller.shop_name}"
 
 
 class OrderLine(models.Model):
@@ -78,5 +85,10 @@ class OrderLine(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_quantity_gt_0"),
-            models.CheckConstraint(condition=models.Q(unit_price_amount__gte=0), name="order_line_price_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(unit_price_amount__gte=0), name="order_line_price_gte_0"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.title}"

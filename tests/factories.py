@@ -71,7 +71,9 @@ class ProductFactory(factory.django.DjangoModelFactory):
         model = Product
 
     seller = factory.SubFactory(SellerProfileFactory)
-    category = factory.LazyFunction(lambda: category_create("Things", slug=f"things-{Category.objects.count()}"))
+    category = factory.LazyFunction(
+        lambda: category_create("Things", slug=f"things-{Category.objects.count()}")
+    )
     title = factory.Sequence(lambda n: f"Product {n}")
     slug = factory.Sequence(lambda n: f"product-{n}")
     description = "A perfectly ordinary product."
