@@ -87,7 +87,9 @@ class SellerProfile(TimeStampedModel):
         BUSINESS = "business", _("Business")
         INDIVIDUAL = "individual", _("Individual (C2C)")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seller_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seller_profile"
+    )
     shop_name = models.CharField(_("shop name"), max_length=80)
     slug = models.SlugField(_("shop address"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True, max_length=4000)

@@ -55,7 +55,9 @@ class Product(TimeStampedModel):
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     description = models.TextField(_("description"), blank=True)
     brand = models.CharField(_("brand"), max_length=80, blank=True, db_index=True)
-    condition = models.CharField(_("condition"), max_length=12, choices=Condition.choices, default=Condition.NEW)
+    condition = models.CharField(
+        _("condition"), max_length=12, choices=Condition.choices, default=Condition.NEW
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     tags = models.ManyToManyField(Tag, blank=True, related_name="products")
     # "From" price = cheapest variant, kept in step by catalog services so listings sort without a join.
@@ -72,7 +74,9 @@ class Product(TimeStampedModel):
             models.Index(fields=["status", "category", "-published_at"], name="catalog_prod_cat_listing"),
             models.Index(fields=["seller", "status"], name="catalog_prod_seller_status"),
         ]
-        constraints = [models.CheckConstraint(condition=models.Q(price_amount__gte=0), name="product_price_gte_0")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price_amount__gte=0), name="product_price_gte_0")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -111,5 +115,3 @@ class ProductVariant(TimeStampedModel):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
-
-
