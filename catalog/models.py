@@ -1,5 +1,6 @@
 """The catalog: a category tree, products with variants (SKUs), prices in minor units, stock and tags."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
@@ -64,6 +65,10 @@ class Product(TimeStampedModel):
     price_amount = models.BigIntegerField(_("from price (minor units)"), default=0)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Scheduled lifecycle: a periodic task publishes at publish_at and delists at delist_at.
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    delist_at = models.DateTimeField(_("delist at"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     # Maintained by the orders/reviews services; read by listings ("best-selling", rating facet).
     sales_count = models.PositiveIntegerField(default=0)
     rating_avg = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
@@ -73,6 +78,16 @@ class Product(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "category", "-published_at"], name="catalog_prod_cat_listing"),
             models.Index(fields=["seller", "status"], name="catalog_prod_seller_status"),
+            models.Index(
+                fields=["publish_at"],
+                name="catalog_prod_publish_at",
+                condition=models.Q(publish_at__isnull=False),
+            ),
+            models.Index(
+                fields=["delist_at"],
+                name="catalog_prod_delist_at",
+                condition=models.Q(delist_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(price_amount__gte=0), name="product_price_gte_0")
@@ -115,3 +130,56 @@ class ProductVariant(TimeStampedModel):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+
+class ProductStatusEvent(models.Model):
+    """One row per lifecycle transition of a product: who moved it, from what, to what, and why."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="status_events")
+    from_status = models.CharField(max_length=16, choices=Product.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Product.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.from_status} -> {self.to_status}"
+
+
+class StockMovement(models.Model):
+    """Append-only stock history: every change of ``ProductVariant.stock`` writes one row here."""
+
+    class Reason(models.TextChoices):
+        INITIAL = "initial", _("Initial stock")
+        RESTOCK = "restock", _("Restock")
+        ADJUSTMENT = "adjustment", _("Manual adjustment")
+        IMPORT = "import", _("Bulk import")
+        RESERVATION = "reservation", _("Reserved by an order")
+        RELEASE = "release", _("Reservation released")
+        RETURN = "return", _("Returned")
+        DAMAGE = "damage", _("Damaged / lost")
+
+    variant = models.ForeignKey(ProductVariant, on_delete=models.CASCADE, related_name="stock_movements")
+    delta = models.IntegerField()
+    quantity_after = models.PositiveIntegerField()
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reference = models.CharField(max_length=64, blank=True, help_text=_("e.g. an order number or import id"))
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(delta=0), name="stock_movement_delta_not_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id} {self.delta:+d} ({self.reason})"

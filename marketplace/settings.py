@@ -145,7 +145,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.events_flush",
         "schedule": env.float("ANALYTICS_FLUSH_SECONDS", default=5.0),
     },
-    "analytics-nightly-heartbeat": {
+    "catalog-products-schedule": {
+        "task": "catalog.products_schedule_run",
+        "schedule": 60.0,
+    },
+    "marketplace-heartbeat": {
         "task": "marketplace.heartbeat",
         "schedule": crontab(minute=0, hour=3),
     },

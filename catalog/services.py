@@ -1,0 +1,97 @@
+"""Every write to the catalog that other code may ask for: stock changes, price sync, scheduled lifecycle.
+
+Listing creation/editing for the seller portal grows here with the catalog issue.
+"""
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F, Min
+from django.utils.translation import gettext as _
+
+from catalog.models import Product, ProductVariant, StockMovement
+from catalog.transitions import IllegalTransition, product_transition
+from common.exceptions import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+
+class OutOfStock(ApplicationError):
+    pass
+
+
+@transaction.atomic
+def stock_adjust(
+    *,
+    variant_id: int,
+    delta: int,
+    reason: str,
+    actor_id: int | None = None,
+    reference: str = "",
+    note: str = "",
+) -> StockMovement:
+    """Change a SKU's stock by ``delta`` and record why. A decrease larger than the stock on hand is
+    refused as a whole: one conditional UPDATE, so concurrent callers can never drive stock below zero."""
+    if delta == 0:
+        raise ApplicationError(
+            _("A stock change of zero changes nothing."), extra={"delta": ["must not be 0"]}
+        )
+    if reason not in StockMovement.Reason.values:
+        raise ApplicationError(_("Unknown stock change reason."), extra={"reason": [f"unknown: {reason}"]})
+    rows = ProductVariant.objects.filter(pk=variant_id)
+    if delta < 0:
+        rows = rows.filter(stock__gte=-delta)
+    if rows.update(stock=F("stock") + delta) != 1:
+        if not ProductVariant.objects.filter(pk=variant_id).exists():
+            raise ApplicationError(_("This SKU does not exist."), extra={"variant": ["not found"]})
+        raise OutOfStock(_("Not enough stock."), extra={"stock": ["insufficient stock"]})
+    quantity_after = ProductVariant.objects.values_list("stock", flat=True).get(pk=variant_id)
+    return StockMovement.objects.create(
+        variant_id=variant_id,
+        delta=delta,
+        quantity_after=quantity_after,
+        reason=reason,
+        actor_id=actor_id,
+        reference=reference[:64],
+        note=note[:300],
+    )
+
+
+@transaction.atomic
+def product_price_sync(*, product_id: int) -> int:
+    """Keep the listing's "from" price equal to its cheapest variant (listings sort on it without a join)."""
+    cheapest = ProductVariant.objects.filter(product_id=product_id).aggregate(m=Min("price_amount"))["m"] or 0
+    Product.objects.filter(pk=product_id).exclude(price_amount=cheapest).update(price_amount=cheapest)
+    return cheapest
+
+
+def products_schedule_run(*, now: datetime) -> dict[str, int]:
+    """Publish listings whose ``publish_at`` has come and delist those whose ``delist_at`` has. Each product
+    moves in its own transaction, so one refused transition does not hold back the rest."""
+    counts = {"published": 0, "delisted": 0, "skipped": 0}
+    due_publish = Product.objects.filter(publish_at__lte=now, status=Product.Status.DRAFT).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due_publish):
+        try:
+            product_transition(
+                product_id=pk, to_status=Product.Status.ACTIVE, actor_id=None, reason="scheduled"
+            )
+            counts["published"] += 1
+        except IllegalTransition:
+            counts["skipped"] += 1
+    due_delist = Product.objects.filter(delist_at__lte=now, status=Product.Status.ACTIVE).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due_delist):
+        try:
+            product_transition(
+                product_id=pk, to_status=Product.Status.DELISTED, actor_id=None, reason="scheduled"
+            )
+            counts["delisted"] += 1
+        except IllegalTransition:
+            counts["skipped"] += 1
+    if counts["published"] or counts["delisted"]:
+        logger.info("scheduled listings: %s", counts)
+    return counts
