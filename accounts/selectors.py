@@ -1,0 +1,42 @@
+"""Reads of accounts data, scoped by who asks: a shopper sees only their own addresses; the public sees
+only approved shops."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Address, SellerProfile, User
+
+
+def address_list(*, user: User) -> QuerySet[Address]:
+    return Address.objects.filter(user=user).order_by("-is_default", "-created_at", "-pk")
+
+
+def address_get(*, user: User, address_id: int) -> Address:
+    """The user's own address; another user's id is indistinguishable from a missing one (404)."""
+    try:
+        return Address.objects.get(pk=address_id, user=user)
+    except Address.DoesNotExist:
+        raise Http404("No such address") from None
+
+
+def address_default_get(*, user: User) -> Address | None:
+    return Address.objects.filter(user=user, is_default=True).first()
+
+
+def seller_get_for_user(*, user: User) -> SellerProfile | None:
+    """The user's own seller profile in any status (for the apply page and the seller mixin)."""
+    if not user.is_authenticated:
+        return None
+    return SellerProfile.objects.filter(user=user).first()
+
+
+def seller_get_public(*, slug: str) -> SellerProfile:
+    """A shop as the storefront shows it: approved only; any other status is a 404."""
+    try:
+        return SellerProfile.objects.select_related("user").get(
+            slug=slug, status=SellerProfile.Status.APPROVED
+        )
+    except SellerProfile.DoesNotExist:
+        raise Http404("No such shop") from None

@@ -1,0 +1,285 @@
+"""Every write to accounts data: seller applications and their review, and the shopper's address book."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Address, SellerProfile, User
+from analytics.services import track
+from common.exceptions import ApplicationError
+from common.services import model_update
+
+logger = logging.getLogger(__name__)
+
+Status = SellerProfile.Status
+
+# --- Seller applications and review -----------------------------------------------------------------
+
+# The review state machine, keyed by current status then by the operator's action. Re-approving a
+# suspended seller is deliberately *not* "approve": it is "reinstate", so the history says which it was.
+# A rejected application can still be approved later (an appeal); it never goes back to pending.
+ALLOWED_TRANSITIONS: dict[str, dict[str, str]] = {
+    Status.PENDING: {"approve": Status.APPROVED, "reject": Status.REJECTED},
+    Status.APPROVED: {"suspend": Status.SUSPENDED},
+    Status.SUSPENDED: {"reinstate": Status.APPROVED},
+    Status.REJECTED: {"approve": Status.APPROVED},
+}
+ACTIONS_REQUIRING_REASON = frozenset({"suspend", "reject"})
+ACTION_LABELS = {
+    "approve": _("approve"),
+    "reject": _("reject"),
+    "suspend": _("suspend"),
+    "reinstate": _("reinstate"),
+}
+
+SLUG_MAX_LENGTH = SellerProfile._meta.get_field("slug").max_length
+_SLUG_ATTEMPTS = 5
+
+
+def _slug_base(*, shop_name: str, user_id: int) -> str:
+    # Shop names in Chinese (or any script slugify drops) still need an ASCII address.
+    base = slugify(shop_name)[: SLUG_MAX_LENGTH - 10].strip("-")
+    return base or f"shop-{user_id}"
+
+
+def _slug_free(*, base: str) -> str:
+    taken = set(SellerProfile.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    suffix = 2
+    while f"{base}-{suffix}" in taken:
+        suffix += 1
+    return f"{base}-{suffix}"
+
+
+@transaction.atomic
+def seller_apply(*, user: User, shop_name: str, description: str = "", kind: str) -> SellerProfile:
+    """Any active user may open a shop once (C2C); the application waits for an operator's review."""
+    if not user.is_active:
+        raise ApplicationError(_("This account is inactive and cannot apply to sell."))
+    if SellerProfile.objects.filter(user=user).exists():
+        raise ApplicationError(_("You have already applied to sell on the marketplace."))
+
+    shop_name = shop_name.strip()
+    base = _slug_base(shop_name=shop_name, user_id=user.id)
+    for _attempt in range(_SLUG_ATTEMPTS):
+        profile = SellerProfile(
+            user=user,
+            shop_name=shop_name,
+            slug=_slug_free(base=base),
+            description=description.strip(),
+            kind=kind,
+            status=Status.PENDING,
+        )
+        profile.full_clean(validate_unique=False)
+        try:
+            # The unique user and slug columns decide races; the savepoint keeps the outer transaction usable.
+            with transaction.atomic():
+                profile.save()
+        except IntegrityError:
+            if SellerProfile.objects.filter(user=user).exists():
+                raise ApplicationError(_("You have already applied to sell on the marketplace.")) from None
+            continue  # someone took the slug between our read and our insert; pick the next one
+        break
+    else:
+        raise ApplicationError(_("Could not find a free shop address; please try a different shop name."))
+
+    track(event_type="seller_applied", user_id=user.id, obj=profile, properties={"kind": profile.kind})
+    return profile
+
+
+@transaction.atomic
+def seller_status_transition(*, seller_id: int, actor: User, action: str, reason: str = "") -> SellerProfile:
+    """The one place a seller's status changes: lock, check the table, save, notify after commit."""
+    reason = reason.strip()
+    if action in ACTIONS_REQUIRING_REASON and not reason:
+        raise ApplicationError(
+            _("A reason is required to %(action)s a seller.") % {"action": ACTION_LABELS[action]}
+        )
+
+    try:
+        profile = SellerProfile.objects.select_for_update().get(pk=seller_id)
+    except SellerProfile.DoesNotExist:
+        raise ApplicationError(_("Seller not found.")) from None
+    allowed = ALLOWED_TRANSITIONS.get(profile.status, {})
+    if action not in allowed:
+        raise ApplicationError(
+            _("Cannot %(action)s a seller whose status is “%(status)s”.")
+            % {"action": ACTION_LABELS.get(action, action), "status": profile.get_status_display()}
+        )
+
+    previous = profile.status
+    profile.status = allowed[action]
+    profile.status_reason = reason
+    profile.status_changed_at = timezone.now()
+    profile.status_changed_by = actor
+    profile.full_clean(validate_unique=False)
+    profile.save(
+        update_fields=["status", "status_reason", "status_changed_at", "status_changed_by", "updated_at"]
+    )
+
+    track(
+        event_type="seller_status_changed",
+        user_id=actor.id,
+        obj=profile,
+        properties={"action": action, "from": previous, "to": profile.status},
+        is_operator=True,
+    )
+    transaction.on_commit(partial(seller_status_email_send, seller_id=profile.id))
+    return profile
+
+
+def seller_approve(*, seller_id: int, actor: User, reason: str = "") -> SellerProfile:
+    return seller_status_transition(seller_id=seller_id, actor=actor, action="approve", reason=reason)
+
+
+def seller_reject(*, seller_id: int, actor: User, reason: str) -> SellerProfile:
+    return seller_status_transition(seller_id=seller_id, actor=actor, action="reject", reason=reason)
+
+
+def seller_suspend(*, seller_id: int, actor: User, reason: str) -> SellerProfile:
+    return seller_status_transition(seller_id=seller_id, actor=actor, action="suspend", reason=reason)
+
+
+def seller_reinstate(*, seller_id: int, actor: User, reason: str = "") -> SellerProfile:
+    return seller_status_transition(seller_id=seller_id, actor=actor, action="reinstate", reason=reason)
+
+
+_STATUS_EMAIL_SUBJECTS = {
+    Status.APPROVED: _("Your shop “%(shop)s” is open"),
+    Status.REJECTED: _("Your application for “%(shop)s” was not approved"),
+    Status.SUSPENDED: _("Your shop “%(shop)s” has been suspended"),
+}
+
+
+def seller_status_email_send(*, seller_id: int) -> None:
+    """Tell the seller about their new status. Runs after commit, outside any lock; reads the row afresh
+    so the mail says what is true now. A mail failure is logged, never undoes the review."""
+    profile = SellerProfile.objects.select_related("user").get(pk=seller_id)
+    subject_template = _STATUS_EMAIL_SUBJECTS.get(profile.status)
+    if subject_template is None:
+        return
+    with translation.override(profile.user.preferred_language or settings.LANGUAGE_CODE):
+        subject = str(subject_template) % {"shop": profile.shop_name}
+        lines = [
+            gettext("Hello %(name)s,") % {"name": profile.user.public_name},
+            "",
+            gettext("The status of your shop “%(shop)s” is now: %(status)s.")
+            % {"shop": profile.shop_name, "status": profile.get_status_display()},
+        ]
+        if profile.status_reason:
+            lines.append(gettext("Reason: %(reason)s") % {"reason": profile.status_reason})
+        lines += ["", gettext("— The Marketplace team")]
+    try:
+        send_mail(subject, "\n".join(lines), None, [profile.user.email])
+    except Exception:
+        logger.exception("seller status e-mail failed for seller %s", seller_id)
+
+
+# --- Address book -------------------------------------------------------------------------------------
+
+ADDRESS_FIELDS = ["label", "full_name", "line1", "line2", "city", "region", "postal_code", "country", "phone"]
+
+
+def _user_lock(*, user: User) -> None:
+    # Serialises one user's address-book writes, so "first address is default" and "one default" cannot race.
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).get()
+
+
+def _address_for_update(*, user: User, address_id: int) -> Address:
+    try:
+        return Address.objects.select_for_update().get(pk=address_id, user=user)
+    except Address.DoesNotExist:
+        raise ApplicationError(_("Address not found.")) from None
+
+
+def _address_normalise(data: dict[str, Any]) -> dict[str, Any]:
+    data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in ADDRESS_FIELDS}
+    if "country" in data:
+        data["country"] = data["country"].upper()
+    return data
+
+
+@transaction.atomic
+def address_create(
+    *,
+    user: User,
+    full_name: str,
+    line1: str,
+    city: str,
+    postal_code: str,
+    country: str,
+    label: str = "",
+    line2: str = "",
+    region: str = "",
+    phone: str = "",
+    is_default: bool = False,
+) -> Address:
+    """Add an address; the first one a user saves becomes their default."""
+    _user_lock(user=user)
+    fields = _address_normalise(
+        {
+            "label": label,
+            "full_name": full_name,
+            "line1": line1,
+            "line2": line2,
+            "city": city,
+            "region": region,
+            "postal_code": postal_code,
+            "country": country,
+            "phone": phone,
+        }
+    )
+    has_default = Address.objects.filter(user=user, is_default=True).exists()
+    address = Address(user=user, is_default=is_default or not has_default, **fields)
+    address.full_clean(validate_constraints=False)
+    if address.is_default and has_default:
+        Address.objects.filter(user=user, is_default=True).update(is_default=False, updated_at=timezone.now())
+    address.save()
+    return address
+
+
+@transaction.atomic
+def address_update(*, user: User, address_id: int, data: dict[str, Any]) -> Address:
+    """Change an address's fields. Which address is the default changes only via ``address_set_default``."""
+    address = _address_for_update(user=user, address_id=address_id)
+    address, _changed = model_update(instance=address, fields=ADDRESS_FIELDS, data=_address_normalise(data))
+    return address
+
+
+@transaction.atomic
+def address_set_default(*, user: User, address_id: int) -> Address:
+    _user_lock(user=user)
+    address = _address_for_update(user=user, address_id=address_id)
+    if address.is_default:
+        return address
+    now = timezone.now()
+    # Unset first: the partial unique constraint allows only one default per user at any moment.
+    Address.objects.filter(user=user, is_default=True).update(is_default=False, updated_at=now)
+    address.is_default = True
+    address.save(update_fields=["is_default", "updated_at"])
+    return address
+
+
+@transaction.atomic
+def address_delete(*, user: User, address_id: int) -> None:
+    """Delete an address; if it was the default, the most recently added remaining one takes over."""
+    _user_lock(user=user)
+    address = _address_for_update(user=user, address_id=address_id)
+    was_default = address.is_default
+    address.delete()
+    if was_default:
+        successor = Address.objects.filter(user=user).order_by("-created_at", "-pk").first()
+        if successor is not None:
+            successor.is_default = True
+            successor.save(update_fields=["is_default", "updated_at"])
