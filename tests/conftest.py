@@ -1,13 +1,24 @@
 """Fixtures shared by the whole suite. Service fixtures (Celery worker, browser) live in their own plugins."""
 
 import pytest
+from django.core.cache import cache
 
 from analytics.buffer import get_buffer
+
+pytest_plugins = ["tests.plugins.services", "tests.plugins.browser"]
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters and cached fragments live in the (possibly Redis) cache: start each test clean."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -6,5 +6,7 @@ app_name = "catalog-api"
 
 urlpatterns = [
     path("categories/", views.CategoryListApi.as_view(), name="category-list"),
+    path("categories/<slug:slug>/", views.CategoryDetailApi.as_view(), name="category-detail"),
     path("products/", views.ProductListApi.as_view(), name="product-list"),
+    path("products/<slug:slug>/", views.ProductDetailApi.as_view(), name="product-detail"),
 ]

@@ -1,12 +1,142 @@
+"""Public, read-only catalog API: the category tree and the products a shopper may see.
+
+Every queryset comes from ``catalog.selectors`` (one visibility rule for pages and API); the views
+only parse, call the selector and serialize.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-
-class CategoryListApi(APIView):
-    def get(self, request):
-        return Response([])
+from catalog import selectors
+from catalog.api.filters import ProductFilter
 
 
-class ProductListApi(APIView):
-    def get(self, request):
-        return Response([])
+class _CategoryRefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+
+
+class _TagSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+
+
+class _SellerSummarySerializer(serializers.Serializer):
+    shop_name = serializers.CharField()
+    slug = serializers.SlugField()
+
+
+class CategoryListApi(generics.ListAPIView):
+    """The whole visible category tree, depth-first, unpaginated (it is small and read as a whole)."""
+
+    permission_classes = [AllowAny]
+    pagination_class = None
+    filter_backends: list = []
+
+    @extend_schema_serializer(component_name="CategoryListItem")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        slug = serializers.SlugField()
+        depth = serializers.IntegerField()
+        path = serializers.CharField()
+        parent_slug = serializers.SlugField(allow_null=True)
+
+    serializer_class = OutputSerializer
+
+    def get_queryset(self):
+        return selectors.category_list_visible().only("id", "name", "slug", "depth", "path")
+
+
+class CategoryDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema_serializer(component_name="CategoryDetail")
+    class OutputSerializer(CategoryListApi.OutputSerializer):
+        description = serializers.CharField()
+        children = _CategoryRefSerializer(many=True, source="visible_children")
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request, slug: str):
+        category = selectors.category_get_visible(slug=slug)
+        if category is None:
+            raise Http404(_("No such category."))
+        category.visible_children = selectors.category_list_children(category=category)
+        return Response(self.OutputSerializer(category).data)
+
+
+class ProductListApi(generics.ListAPIView):
+    """Visible products, newest first unless ``ordering`` says otherwise. Prices are integer minor units."""
+
+    permission_classes = [AllowAny]
+    filterset_class = ProductFilter
+
+    @extend_schema_serializer(component_name="ProductListItem")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        slug = serializers.SlugField()
+        title = serializers.CharField()
+        brand = serializers.CharField()
+        condition = serializers.CharField()
+        price_amount = serializers.IntegerField(help_text="Cheapest variant price, minor units.")
+        compare_at_amount = serializers.IntegerField(allow_null=True)
+        currency = serializers.CharField()
+        rating_avg = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+        rating_count = serializers.IntegerField()
+        published_at = serializers.DateTimeField(allow_null=True)
+        seller = _SellerSummarySerializer()
+        category = _CategoryRefSerializer()
+
+    serializer_class = OutputSerializer
+
+    def get_queryset(self):
+        return selectors.product_list()
+
+
+class ProductDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema_serializer(component_name="ProductDetail")
+    class OutputSerializer(serializers.Serializer):
+        class VariantSerializer(serializers.Serializer):
+            id = serializers.IntegerField()
+            sku = serializers.CharField()
+            name = serializers.CharField()
+            attributes = serializers.DictField()
+            price_amount = serializers.IntegerField()
+            compare_at_amount = serializers.IntegerField(allow_null=True)
+            currency = serializers.CharField()
+            in_stock = serializers.BooleanField()
+
+        class SellerSerializer(_SellerSummarySerializer):
+            kind = serializers.CharField()
+            rating_avg = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+            rating_count = serializers.IntegerField()
+
+        id = serializers.IntegerField()
+        slug = serializers.SlugField()
+        title = serializers.CharField()
+        description = serializers.CharField()
+        brand = serializers.CharField()
+        condition = serializers.CharField()
+        price_amount = serializers.IntegerField(help_text="Cheapest variant price, minor units.")
+        currency = serializers.CharField()
+        rating_avg = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+        rating_count = serializers.IntegerField()
+        published_at = serializers.DateTimeField(allow_null=True)
+        tags = _TagSerializer(many=True, source="tags.all")
+        variants = VariantSerializer(many=True, source="variants.all")
+        seller = SellerSerializer()
+        category = _CategoryRefSerializer()
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request, slug: str):
+        product = selectors.product_get_visible(slug=slug)
+        if product is None:
+            raise Http404(_("No such product."))
+        return Response(self.OutputSerializer(product).data)

@@ -1,27 +1,253 @@
-"""Storefront views (placeholder until the storefront helper lands)."""
+"""Storefront pages for shoppers: home, category, product, seller store, search and the (empty) cart.
 
+Views parse the request, call ``catalog.selectors`` and hand the results to templates under
+``templates/shop/catalog/``; they hold no catalog rules of their own.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from analytics.middleware import visitor_id
+from analytics.services import track
+from catalog import selectors
+from catalog.models import Category, Product, ProductVariant
+from common.money import Money
 
-class HomeView(TemplateView):
+PAGE_SIZE = 24
+
+# The characters json_script escapes, so user text cannot close the <script> element.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+_SCHEMA_CONDITION = {
+    Product.Condition.NEW: "https://schema.org/NewCondition",
+    Product.Condition.USED: "https://schema.org/UsedCondition",
+    Product.Condition.REFURBISHED: "https://schema.org/RefurbishedCondition",
+}
+
+
+def paginate(request: HttpRequest, queryset: QuerySet, *, per_page: int = PAGE_SIZE) -> Page:
+    """A page of ``queryset``: a non-numeric ``?page=`` gives page 1, one past the end the last page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _crumb(label: str, url: str | None = None) -> dict[str, Any]:
+    return {"label": label, "url": url}
+
+
+def _category_crumbs(ancestors: list[Category], category: Category, *, link_last: bool) -> list[dict]:
+    crumbs = [_crumb(_("Home"), reverse("catalog:home"))]
+    for ancestor in ancestors:
+        # An inactive ancestor has no page; show its name without a dead link.
+        url = reverse("catalog:category-detail", args=[ancestor.slug]) if ancestor.is_active else None
+        crumbs.append(_crumb(ancestor.name, url))
+    last_url = reverse("catalog:category-detail", args=[category.slug]) if link_last else None
+    crumbs.append(_crumb(category.name, last_url))
+    return crumbs
+
+
+def _jsonld_dumps(data: dict[str, Any]) -> SafeString:
+    """JSON for a ``<script type="application/ld+json">`` element, escaped exactly like Django's
+    ``json_script`` (which cannot set that type): ``<``, ``>`` and ``&`` become ``\\u003C`` etc., so no
+    title or description can end the script element."""
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_SCRIPT_ESCAPES))
+
+
+def _product_jsonld(product: Product, variants: list[ProductVariant], *, url: str, seller_url: str) -> dict:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.title,
+        "url": url,
+        "description": product.description[:5000],
+        "category": product.category.name,
+        "itemCondition": _SCHEMA_CONDITION.get(product.condition, _SCHEMA_CONDITION[Product.Condition.NEW]),
+    }
+    if product.brand:
+        data["brand"] = {"@type": "Brand", "name": product.brand}
+    seller = {"@type": "Organization", "name": product.seller.shop_name, "url": seller_url}
+    if variants:
+        offers = []
+        for variant in variants:
+            offers.append(
+                {
+                    "@type": "Offer",
+                    "sku": variant.sku,
+                    "name": variant.name or product.title,
+                    "price": str(Money(variant.price_amount, variant.currency).to_decimal()),
+                    "priceCurrency": variant.currency,
+                    "availability": "https://schema.org/InStock"
+                    if variant.in_stock
+                    else "https://schema.org/OutOfStock",
+                    "url": f"{url}?variant={variant.pk}",
+                    "seller": seller,
+                }
+            )
+        data["offers"] = offers[0] if len(offers) == 1 else offers
+    if product.rating_count and product.rating_avg is not None:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": str(product.rating_avg),
+            "reviewCount": product.rating_count,
+        }
+    return data
+
+
+def _variant_selected(variants: list[ProductVariant], requested: str | None) -> ProductVariant | None:
+    """The variant named by ``?variant=<id>`` if it belongs to the product, else the first in stock,
+    else the first one."""
+    by_id = {str(v.pk): v for v in variants}
+    if requested in by_id:
+        return by_id[requested]
+    return next((v for v in variants if v.in_stock), variants[0] if variants else None)
+
+
+class StorefrontMixin:
+    """What every storefront page shares: the header category nav (cached top-level categories)."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["nav_categories"] = selectors.category_list_top()
+        return context
+
+
+class ProductListMixin(StorefrontMixin):
+    """A sortable, paginated product grid."""
+
+    request: HttpRequest
+
+    def sort_requested(self) -> selectors.ProductSort:
+        return selectors.product_sort_parse(self.request.GET.get("sort"))
+
+    def product_page(self, queryset: QuerySet[Product], *, sort: selectors.ProductSort) -> dict[str, Any]:
+        page = paginate(self.request, queryset)
+        return {
+            "page_obj": page,
+            "products": page.object_list,
+            "sort": sort.value,
+            "sort_choices": selectors.ProductSort.choices,
+        }
+
+
+class HomeView(StorefrontMixin, TemplateView):
     template_name = "shop/catalog/home.html"
 
-
-class SearchView(TemplateView):
-    template_name = "shop/catalog/home.html"
-
-
-class CartView(TemplateView):
-    template_name = "shop/catalog/home.html"
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["new_arrivals"] = selectors.product_list_new_arrivals(limit=12)
+        context["best_sellers"] = selectors.product_list_best_sellers(limit=12)
+        return context
 
 
-class CategoryDetailView(TemplateView):
-    template_name = "shop/catalog/home.html"
+class CategoryDetailView(ProductListMixin, TemplateView):
+    template_name = "shop/catalog/category_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        category = selectors.category_get_visible(slug=kwargs["slug"])
+        if category is None:
+            raise Http404(_("No such category."))
+        self.request.analytics_object = category  # type: ignore[attr-defined]
+        sort = self.sort_requested()
+        ancestors = selectors.category_list_ancestors(category=category)
+        context.update(
+            category=category,
+            breadcrumbs=_category_crumbs(ancestors, category, link_last=False),
+            subcategories=selectors.category_list_children(category=category),
+            canonical_url=self.request.build_absolute_uri(
+                reverse("catalog:category-detail", args=[category.slug])
+            ),
+            **self.product_page(selectors.product_list(category=category, sort=sort), sort=sort),
+        )
+        return context
 
 
-class ProductDetailView(TemplateView):
-    template_name = "shop/catalog/home.html"
+class ProductDetailView(StorefrontMixin, TemplateView):
+    template_name = "shop/catalog/product_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        product = selectors.product_get_visible(slug=kwargs["slug"])
+        if product is None:
+            raise Http404(_("No such product."))
+        self.request.analytics_object = product  # type: ignore[attr-defined]
+        variants = list(product.variants.all())
+        url = self.request.build_absolute_uri(reverse("catalog:product-detail", args=[product.slug]))
+        seller_url = self.request.build_absolute_uri(
+            reverse("catalog:seller-store", args=[product.seller.slug])
+        )
+        ancestors = selectors.category_list_ancestors(category=product.category)
+        breadcrumbs = _category_crumbs(ancestors, product.category, link_last=True)
+        breadcrumbs.append(_crumb(product.title))
+        context.update(
+            product=product,
+            variants=variants,
+            selected_variant=_variant_selected(variants, self.request.GET.get("variant")),
+            tags=list(product.tags.all()),
+            breadcrumbs=breadcrumbs,
+            canonical_url=url,
+            product_jsonld=_jsonld_dumps(_product_jsonld(product, variants, url=url, seller_url=seller_url)),
+        )
+        return context
 
 
-class SellerStoreView(TemplateView):
-    template_name = "shop/catalog/home.html"
+class SellerStoreView(ProductListMixin, TemplateView):
+    template_name = "shop/catalog/seller_store.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        seller = selectors.seller_get_visible(slug=kwargs["slug"])
+        if seller is None:
+            raise Http404(_("No such shop."))
+        self.request.analytics_object = seller  # type: ignore[attr-defined]
+        sort = self.sort_requested()
+        context.update(
+            seller=seller,
+            canonical_url=self.request.build_absolute_uri(
+                reverse("catalog:seller-store", args=[seller.slug])
+            ),
+            **self.product_page(selectors.product_list(seller=seller, sort=sort), sort=sort),
+        )
+        return context
+
+
+class SearchView(ProductListMixin, TemplateView):
+    template_name = "shop/catalog/search.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = " ".join(selectors.product_search_words(self.request.GET.get("q", "")))
+        context["query"] = query
+        if not query:
+            return context
+        sort = self.sort_requested()
+        context.update(self.product_page(selectors.product_list(query=query, sort=sort), sort=sort))
+        results = context["page_obj"].paginator.count
+        # One event per search, not per page of results.
+        if self.request.GET.get("page", "1") == "1":
+            user = self.request.user
+            track(
+                event_type="search" if results else "search_zero_results",
+                user_id=user.pk if user.is_authenticated else None,
+                session_key=visitor_id(self.request),
+                properties={"q": query, "results": results},
+                path=self.request.path,
+                user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
+            )
+        return context
+
+
+class CartView(StorefrontMixin, TemplateView):
+    """Checkout arrives in a later issue; until then the cart is honestly empty."""
+
+    template_name = "shop/catalog/cart.html"
