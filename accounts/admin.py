@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import SellerStatusReasonForm
-from accounts.models import Address, SellerProfile, User
+from accounts.models import Address, SellerProfile, SellerStatusEvent, User
 from accounts.services import (
     ACTIONS_REQUIRING_REASON,
     seller_approve,
@@ -107,8 +107,22 @@ _SELLER_ACTIONS: dict[str, tuple[Callable[..., SellerProfile], str]] = {
 }
 
 
+class SellerStatusEventInline(admin.TabularInline):
+    """The review history, newest first; written only by accounts.services.seller_status_transition."""
+
+    model = SellerStatusEvent
+    extra = 0
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "reason")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(SellerProfile)
 class SellerProfileAdmin(admin.ModelAdmin):
+    inlines = [SellerStatusEventInline]
     list_display = ("shop_name", "slug", "user", "kind", "status", "status_changed_at", "created_at")
     list_filter = ("status", "kind")
     search_fields = ("shop_name", "slug", "user__email")

@@ -138,3 +138,23 @@ class Address(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.full_name}, {self.line1}, {self.city}"
+
+
+class SellerStatusEvent(models.Model):
+    """Append-only history of a seller's reviews: who approved, suspended or reinstated them, and why."""
+
+    seller = models.ForeignKey(SellerProfile, on_delete=models.CASCADE, related_name="status_events")
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=10, choices=SellerProfile.Status.choices)
+    to_status = models.CharField(max_length=10, choices=SellerProfile.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.seller_id}: {self.from_status} -> {self.to_status}"

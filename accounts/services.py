@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Address, SellerProfile, User
+from accounts.models import Address, SellerProfile, SellerStatusEvent, User
 from analytics.services import track
 from common.exceptions import ApplicationError
 from common.services import model_update
@@ -128,6 +128,14 @@ def seller_status_transition(*, seller_id: int, actor: User, action: str, reason
         update_fields=["status", "status_reason", "status_changed_at", "status_changed_by", "updated_at"]
     )
 
+    SellerStatusEvent.objects.create(
+        seller=profile,
+        action=action,
+        from_status=previous,
+        to_status=profile.status,
+        actor=actor,
+        reason=reason,
+    )
     track(
         event_type="seller_status_changed",
         user_id=actor.id,

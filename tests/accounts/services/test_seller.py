@@ -128,6 +128,9 @@ def test_seller_suspend_an_approved_seller_with_a_reason(django_capture_on_commi
     assert seller.status == Status.SUSPENDED
     assert seller.status_reason == "Counterfeit goods reported."
     assert seller.status_changed_by == operator
+    [event] = seller.status_events.all()
+    assert (event.action, event.from_status, event.to_status) == ("suspend", "approved", "suspended")
+    assert (event.actor, event.reason) == (operator, "Counterfeit goods reported.")
     [mail] = mailoutbox
     assert mail.subject == "Your shop “Attic” has been suspended"
     assert "Reason: Counterfeit goods reported." in mail.body
@@ -207,4 +210,5 @@ def test_illegal_transitions_are_refused_and_change_nothing(
     assert seller.status_reason == "original"
     assert seller.status_changed_at is None
     assert seller.status_changed_by is None
+    assert seller.status_events.count() == 0
     assert mailoutbox == []
