@@ -94,6 +94,9 @@ def test_status_fields_are_read_only_in_the_change_form(client, operator):
             "description": "",
             "status": Status.APPROVED,
             "status_reason": "sneaky",
+            # the (read-only) review-history inline still posts its management form
+            "status_events-TOTAL_FORMS": "0",
+            "status_events-INITIAL_FORMS": "0",
         },
     )
 
