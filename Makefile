@@ -1,0 +1,117 @@
+# The two commands a newcomer needs are `make demo` and `make test`; everything else is for developers.
+# Every target works from a fresh clone: it creates .venv with the system python3 and installs the
+# pinned requirements into it (again only when a requirements file changes).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# The embedded defaults (SQLite, local-memory cache, in-process tasks): drop anything from the
+# caller's shell that would point the suite or the demo at external services.
+EMBEDDED := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND -u CI_REQUIRE_SERVICES
+
+# The services run of the same suite: PostgreSQL + Redis (DB 7, used only by tests) + a real Celery worker.
+SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace_ci
+SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/7
+SERVICES := env -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND \
+	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) CI_REQUIRE_SERVICES=1
+
+# Demo only: DEBUG lets runserver serve static and media files and show readable errors.
+DEMO_ENV := $(EMBEDDED) DEBUG=1
+
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: help demo test services-test lint requirements worker beat messages venv
+
+help:
+	@echo "make demo           install, migrate, seed demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test           run the whole test suite on the embedded defaults (SQLite, no services)"
+	@echo "make services-test  run the same suite on PostgreSQL + Redis + a real Celery worker"
+	@echo "make lint           ruff check + ruff format --check"
+	@echo "make requirements   recompile requirements*.txt from requirements*.in with uv"
+	@echo "make worker | beat  Celery worker / beat (needs REDIS_URL, and DATABASE_URL like the web process)"
+	@echo "make messages       makemessages + compilemessages for en and zh_Hans"
+
+# --- virtualenv -----------------------------------------------------------------------------------
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "error: Python 3.11 or newer is needed as '$(PYTHON)' (make PYTHON=python3.12 ... to pick another)." >&2; \
+		exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+		echo "error: '$(PYTHON) -m venv' is not available." >&2; \
+		echo "hint:  on Debian/Ubuntu run: sudo apt-get install python3-venv  (or python3.X-venv for your version)" >&2; \
+		exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "hint: on Debian/Ubuntu run: sudo apt-get install python3-venv" >&2; exit 1; }
+
+venv: $(BIN)/python
+
+$(RUNTIME_STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt -r requirements-dev.txt
+	@touch $@ $(RUNTIME_STAMP)
+
+# --- the two README commands ----------------------------------------------------------------------
+demo: $(RUNTIME_STAMP)
+	$(DEMO_ENV) $(MANAGE) migrate --noinput
+	@# seed_demo is idempotent: it creates what is missing and skips what exists.
+	$(DEMO_ENV) $(MANAGE) seed_demo
+	@echo
+	@echo "=== Marketplace demo: http://$(HOST):$(PORT)/  (admin: /admin/, API: /api/docs/, health: /healthz)"
+	@echo "    shopper   shopper@demo.marketplace   demo-shopper-pass"
+	@echo "    seller    seller@demo.marketplace    demo-seller-pass"
+	@echo "    operator  operator@demo.marketplace  demo-operator-pass"
+	@echo "    Stop with Ctrl-C. Data lives in var/ (delete var/ to start over)."
+	@echo
+	$(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(DEV_STAMP)
+	bash scripts/ensure-chromium.sh
+	$(EMBEDDED) $(BIN)/pytest $(PYTEST_ARGS)
+
+# --- developer targets ----------------------------------------------------------------------------
+services-test: $(DEV_STAMP)
+	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-services.sh
+	$(SERVICES) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	@# Both always run, so one pass reports lint and format problems together.
+	rc=0; $(BIN)/ruff check . || rc=1; $(BIN)/ruff format --check . || rc=1; exit $$rc
+
+requirements: $(BIN)/python
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --disable-pip-version-check -q uv
+	$(BIN)/uv pip compile -q requirements.in -o requirements.txt --python-version 3.11
+	$(BIN)/uv pip compile -q requirements-dev.in -o requirements-dev.txt --python-version 3.11
+
+define require_redis
+	@test -n "$${REDIS_URL:-}" || { \
+		echo "error: export REDIS_URL (e.g. redis://127.0.0.1:6379/0) and the DATABASE_URL the web process uses;" >&2; \
+		echo "       without a broker, tasks already run inside the web process and no $(1) is needed." >&2; \
+		exit 1; }
+endef
+
+worker: $(RUNTIME_STAMP)
+	$(call require_redis,worker)
+	$(BIN)/celery -A marketplace worker -l info
+
+beat: $(RUNTIME_STAMP)
+	$(call require_redis,beat)
+	@mkdir -p var
+	$(BIN)/celery -A marketplace beat -l info --schedule var/celerybeat-schedule
+
+messages: $(RUNTIME_STAMP)
+	$(EMBEDDED) $(MANAGE) makemessages -l en -l zh_Hans --ignore=.venv --ignore=var --ignore=test-artifacts
+	$(EMBEDDED) $(MANAGE) compilemessages -l en -l zh_Hans --ignore=.venv
