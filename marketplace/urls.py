@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("api/", include(api_patterns)),
+    path("seller/", include("catalog.urls_seller")),
     path("", include("catalog.urls")),
 ]
 

@@ -1,0 +1,201 @@
+"""Seller-portal forms: they check the shape of what was typed; ``catalog.services_listing`` checks the
+rules (SKU uniqueness, allowed categories, transitions) and its errors are put back on these forms."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Product, ProductVariant, StockMovement
+from catalog.selectors_seller import seller_category_choices
+from catalog.services_listing import (
+    LISTING_CURRENCY,
+    MAX_TAGS,
+    SELLER_STOCK_REASONS,
+    VariantInput,
+    title_has_html,
+)
+from common.money import Money
+
+PRICE_MAX = Decimal("1000000.00")
+
+
+def _minor(value: Decimal | None) -> int | None:
+    return None if value is None else Money.from_decimal(value, LISTING_CURRENCY).amount
+
+
+def _major(amount: int | None) -> Decimal | None:
+    return None if amount is None else Money(amount, LISTING_CURRENCY).to_decimal()
+
+
+class ProductForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=seller_category_choices())
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Plain text; line breaks are kept."),
+    )
+    brand = forms.CharField(label=_("Brand"), max_length=80, required=False)
+    condition = forms.ChoiceField(label=_("Condition"), choices=Product.Condition.choices)
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas.")
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = seller_category_choices()
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"]
+        if title_has_html(title):
+            raise forms.ValidationError(_("HTML is not allowed in titles."), code="html")
+        return title
+
+    def clean_tags(self) -> list[str]:
+        names = [n.strip() for n in self.cleaned_data["tags"].split(",") if n.strip()]
+        if len(names) > MAX_TAGS:
+            raise forms.ValidationError(_("Use at most %(n)d tags."), params={"n": MAX_TAGS}, code="max_tags")
+        return names
+
+    @classmethod
+    def initial_for(cls, product: Product) -> dict:
+        return {
+            "title": product.title,
+            "category": product.category_id,
+            "description": product.description,
+            "brand": product.brand,
+            "condition": product.condition,
+            "tags": ", ".join(t.name for t in product.tags.all()),
+        }
+
+
+class VariantForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    sku = forms.CharField(label=_("SKU"), max_length=64)
+    name = forms.CharField(label=_("Variant name"), max_length=120, required=False)
+    price = forms.DecimalField(
+        label=_("Price"), min_value=Decimal(0), max_value=PRICE_MAX, max_digits=9, decimal_places=2
+    )
+    compare_at_price = forms.DecimalField(
+        label=_("Compare-at price"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=PRICE_MAX,
+        max_digits=9,
+        decimal_places=2,
+    )
+    stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000)
+
+    def clean_sku(self) -> str:
+        return self.cleaned_data["sku"].strip()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        price, compare_at = data.get("price"), data.get("compare_at_price")
+        if price is not None and compare_at is not None and compare_at <= price:
+            self.add_error("compare_at_price", _("The compare-at price must be higher than the price."))
+        return data
+
+    def to_input(self) -> VariantInput:
+        data = self.cleaned_data
+        return VariantInput(
+            id=data.get("id"),
+            sku=data["sku"],
+            name=data.get("name", ""),
+            price_amount=_minor(data["price"]),
+            compare_at_amount=_minor(data.get("compare_at_price")),
+            stock=data["stock"],
+        )
+
+    @staticmethod
+    def initial_for(variant: ProductVariant) -> dict:
+        return {
+            "id": variant.id,
+            "sku": variant.sku,
+            "name": variant.name,
+            "price": _major(variant.price_amount),
+            "compare_at_price": _major(variant.compare_at_amount),
+            "stock": variant.stock,
+        }
+
+
+class BaseVariantFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: set[str] = set()
+        for form in self.forms:
+            sku = form.cleaned_data.get("sku")
+            if not sku:
+                continue
+            if sku in seen:
+                form.add_error("sku", _("This SKU appears twice in the form."))
+            seen.add(sku)
+
+    def filled_forms(self) -> list[VariantForm]:
+        """The rows with data, in order (untouched blank extra rows are skipped)."""
+        return [f for f in self.forms if f.cleaned_data]
+
+
+VariantFormSet = forms.formset_factory(
+    VariantForm,
+    formset=BaseVariantFormSet,
+    extra=1,
+    min_num=1,
+    validate_min=True,
+    max_num=50,
+    validate_max=True,
+)
+
+
+class BulkActionForm(forms.Form):
+    ACTIONS = (
+        ("publish", _("Publish")),
+        ("delist", _("Delist")),
+        ("price", _("Change price by percent")),
+    )
+
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    products = forms.ModelMultipleChoiceField(label=_("Products"), queryset=Product.objects.none())
+    percent = forms.DecimalField(
+        label=_("Percent"),
+        required=False,
+        min_value=Decimal("-99"),
+        max_value=Decimal(1000),
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("e.g. -10 for 10% off"),
+    )
+
+    def __init__(self, *args, seller_products, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the seller's own listings are valid choices: anyone else's id fails validation.
+        self.fields["products"].queryset = seller_products
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("action") == "price" and data.get("percent") in (None, Decimal(0)):
+            self.add_error("percent", _("Enter a percentage other than 0."))
+        return data
+
+
+class StockAdjustForm(forms.Form):
+    delta = forms.IntegerField(
+        label=_("Change"), min_value=-1_000_000, max_value=1_000_000, help_text=_("e.g. 5 or -2")
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[(v, label) for v, label in StockMovement.Reason.choices if v in SELLER_STOCK_REASONS],
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean_delta(self) -> int:
+        delta = self.cleaned_data["delta"]
+        if delta == 0:
+            raise forms.ValidationError(_("Enter a change other than 0."), code="zero")
+        return delta

@@ -1,0 +1,497 @@
+"""Seller-portal writes to listings: create and edit a product with its SKUs, seller status actions,
+bulk actions and manual stock changes.
+
+Built on the primitives in ``catalog.services`` and ``catalog.transitions``: every stock change still goes
+through ``stock_adjust`` (so it leaves a ``StockMovement``), every status change through
+``product_transition`` (so it leaves a ``ProductStatusEvent``). Every function here takes the acting
+seller's id and refuses objects of other sellers as "not found".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from catalog.models import Category, Product, ProductVariant, StockMovement, Tag
+from catalog.services import product_price_sync, stock_adjust
+from catalog.transitions import IllegalTransition, product_transition
+from common.exceptions import ApplicationError
+from common.money import Money
+from common.services import model_update
+
+Status = Product.Status
+Reason = StockMovement.Reason
+
+LISTING_CURRENCY = "USD"
+# 1,000,000.00 in a two-decimal currency: above this a typo is far likelier than a real price.
+PRICE_CAP_AMOUNT = 100_000_000
+MAX_TAGS = 20
+# Any "<" that opens a tag, a comment or a declaration; "a < b" stays allowed.
+_HTML_TAG = re.compile(r"<\s*[a-zA-Z/!?]")
+
+# What a seller may do by hand, and from which statuses. PENDING_REVIEW belongs to screening/operators,
+# so a seller cannot publish past it even though the lifecycle table allows pending -> active.
+SELLER_ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
+    "publish": (Status.ACTIVE, frozenset({Status.DRAFT, Status.DELISTED, Status.SOLD_OUT})),
+    "delist": (Status.DELISTED, frozenset({Status.ACTIVE, Status.SOLD_OUT})),
+}
+SELLER_STOCK_REASONS = frozenset({Reason.RESTOCK, Reason.ADJUSTMENT, Reason.DAMAGE})
+
+
+class ListingNotFound(ApplicationError):
+    pass
+
+
+class DuplicateSku(ApplicationError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class VariantInput:
+    """One SKU row as the seller submitted it; ``id`` is set for an existing SKU of the product."""
+
+    sku: str
+    price_amount: int
+    stock: int
+    name: str = ""
+    compare_at_amount: int | None = None
+    id: int | None = None
+
+
+@dataclass
+class BulkOutcome:
+    done: list[int] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (product title, why)
+
+
+# --- checks -----------------------------------------------------------------------------------------
+
+
+def title_has_html(title: str) -> bool:
+    return bool(_HTML_TAG.search(title))
+
+
+def _check_listing(*, title: str, category_id: int, condition: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = [_("A title is required.")]
+    elif title_has_html(title):
+        errors["title"] = [_("HTML is not allowed in titles.")]
+    if not Category.objects.filter(pk=category_id, is_active=True, numchild=0).exists():
+        errors["category"] = [_("Choose an active category that has no sub-categories.")]
+    if condition not in Product.Condition.values:
+        errors["condition"] = [_("Unknown condition.")]
+    if errors:
+        raise ApplicationError(_("Please correct the listing."), extra=errors)
+
+
+def _check_variants(*, variants: Sequence[VariantInput]) -> None:
+    """Every row's rules, reported per row index as ``extra["variants"][index][field]``."""
+    if not variants:
+        raise ApplicationError(_("A listing needs at least one SKU."), extra={"variants": {}})
+    rows: dict[int, dict[str, list[str]]] = {}
+    seen: dict[str, int] = {}
+    for index, variant in enumerate(variants):
+        errors: dict[str, list[str]] = {}
+        if not variant.sku.strip():
+            errors["sku"] = [_("A SKU is required.")]
+        elif variant.sku in seen:
+            errors["sku"] = [_("This SKU appears twice in the form.")]
+        seen.setdefault(variant.sku, index)
+        if variant.price_amount < 0:
+            errors["price"] = [_("The price cannot be negative.")]
+        elif variant.price_amount > PRICE_CAP_AMOUNT:
+            errors["price"] = [_("The price cannot be above 1,000,000.00.")]
+        if variant.compare_at_amount is not None and variant.compare_at_amount <= variant.price_amount:
+            errors["compare_at_price"] = [_("The compare-at price must be higher than the price.")]
+        if variant.stock < 0:
+            errors["stock"] = [_("Stock cannot be negative.")]
+        if errors:
+            rows[index] = errors
+    own_ids = [v.id for v in variants if v.id is not None]
+    taken = set(
+        ProductVariant.objects.filter(sku__in=list(seen))
+        .exclude(pk__in=own_ids)
+        .values_list("sku", flat=True)
+    )
+    for sku in taken:
+        rows.setdefault(seen[sku], {})["sku"] = [_("This SKU is already in use.")]
+    if rows:
+        error_class = DuplicateSku if taken else ApplicationError
+        raise error_class(_("Please correct the SKUs."), extra={"variants": rows})
+
+
+def _full_clean(instance: Product | ProductVariant) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise ApplicationError(_("Please correct the listing."), extra=exc.message_dict) from exc
+
+
+def _slug_unique(title: str) -> str:
+    """A free slug from the title; the unique constraint still guards a concurrent twin (-> error)."""
+    base = (slugify(title) or "listing")[:200].strip("-") or "listing"
+    candidate, n = base, 1
+    while Product.objects.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _tags_get_or_create(names: Iterable[str]) -> list[Tag]:
+    tags: dict[str, Tag] = {}
+    for raw in names:
+        name = raw.strip()[:50]
+        slug = slugify(name)[:60]
+        if not slug or slug in tags:
+            continue
+        tags[slug], _created = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+    if len(tags) > MAX_TAGS:
+        raise ApplicationError(
+            _("Use at most %(n)d tags.") % {"n": MAX_TAGS}, extra={"tags": [f"more than {MAX_TAGS}"]}
+        )
+    return list(tags.values())
+
+
+def _product_for_seller(*, seller_id: int, product_id: int, lock: bool = False) -> Product:
+    rows = Product.objects.filter(pk=product_id, seller_id=seller_id)
+    if lock:
+        rows = rows.select_for_update()
+    product = rows.first()
+    if product is None:
+        raise ListingNotFound(_("This listing does not exist."), extra={"product": ["not found"]})
+    return product
+
+
+# --- SKUs -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def variant_create(
+    *,
+    seller_id: int,
+    product_id: int,
+    actor_id: int | None,
+    sku: str,
+    price_amount: int,
+    stock: int,
+    name: str = "",
+    compare_at_amount: int | None = None,
+    position: int = 0,
+) -> ProductVariant:
+    """Add a SKU; its opening stock is written as an INITIAL stock movement, never set directly."""
+    product = _product_for_seller(seller_id=seller_id, product_id=product_id)
+    row = VariantInput(
+        sku=sku, name=name, price_amount=price_amount, compare_at_amount=compare_at_amount, stock=stock
+    )
+    _check_variants(variants=[row])
+    variant = ProductVariant(
+        product=product,
+        sku=sku,
+        name=name,
+        price_amount=price_amount,
+        compare_at_amount=compare_at_amount,
+        currency=product.currency,
+        stock=0,
+        position=position,
+    )
+    _full_clean(variant)
+    try:
+        with transaction.atomic():
+            variant.save()
+    except IntegrityError as exc:  # a concurrent seller took the SKU between check and insert
+        raise DuplicateSku(
+            _("Please correct the SKUs."),
+            extra={"variants": {0: {"sku": [_("This SKU is already in use.")]}}},
+        ) from exc
+    if stock > 0:
+        stock_adjust(variant_id=variant.id, delta=stock, reason=Reason.INITIAL, actor_id=actor_id)
+        variant.stock = stock
+    product_price_sync(product_id=product.id)
+    return variant
+
+
+@transaction.atomic
+def variant_update(
+    *,
+    seller_id: int,
+    variant_id: int,
+    actor_id: int | None,
+    sku: str,
+    price_amount: int,
+    stock: int,
+    name: str = "",
+    compare_at_amount: int | None = None,
+) -> ProductVariant:
+    """Edit a SKU. ``stock`` is the new absolute level: the difference to the (locked) current level is
+    recorded as an ADJUSTMENT movement, so a reservation made meanwhile is not silently overwritten."""
+    variant = (
+        ProductVariant.objects.select_for_update().filter(pk=variant_id, product__seller_id=seller_id).first()
+    )
+    if variant is None:
+        raise ListingNotFound(_("This SKU does not exist."), extra={"variant": ["not found"]})
+    row = VariantInput(
+        id=variant.id,
+        sku=sku,
+        name=name,
+        price_amount=price_amount,
+        compare_at_amount=compare_at_amount,
+        stock=stock,
+    )
+    _check_variants(variants=[row])
+    try:
+        model_update(
+            instance=variant,
+            fields=["sku", "name", "price_amount", "compare_at_amount"],
+            data={
+                "sku": sku,
+                "name": name,
+                "price_amount": price_amount,
+                "compare_at_amount": compare_at_amount,
+            },
+        )
+    except ValidationError as exc:
+        raise ApplicationError(
+            _("Please correct the SKUs."), extra={"variants": {0: exc.message_dict}}
+        ) from exc
+    delta = stock - variant.stock
+    if delta:
+        stock_adjust(variant_id=variant.id, delta=delta, reason=Reason.ADJUSTMENT, actor_id=actor_id)
+        variant.stock = stock
+    product_price_sync(product_id=variant.product_id)
+    return variant
+
+
+def _variants_write(
+    *, seller_id: int, product: Product, actor_id: int | None, variants: Sequence[VariantInput]
+) -> None:
+    """Write the rows in order; a refusal names the row index the form showed it at."""
+    existing = set(product.variants.values_list("pk", flat=True))
+    start = len(existing)
+    for index, row in enumerate(variants):
+        try:
+            if row.id is None:
+                variant_create(
+                    seller_id=seller_id,
+                    product_id=product.id,
+                    actor_id=actor_id,
+                    sku=row.sku,
+                    name=row.name,
+                    price_amount=row.price_amount,
+                    compare_at_amount=row.compare_at_amount,
+                    stock=row.stock,
+                    position=start + index,
+                )
+            elif row.id in existing:
+                variant_update(
+                    seller_id=seller_id,
+                    variant_id=row.id,
+                    actor_id=actor_id,
+                    sku=row.sku,
+                    name=row.name,
+                    price_amount=row.price_amount,
+                    compare_at_amount=row.compare_at_amount,
+                    stock=row.stock,
+                )
+            else:
+                raise ListingNotFound(_("This SKU does not exist."), extra={"variant": ["not found"]})
+        except ApplicationError as exc:
+            per_row = exc.extra.get("variants", {}).get(0)
+            if per_row is not None:
+                exc.extra["variants"] = {index: per_row}
+            raise
+
+
+def _publish_if_asked(*, product: Product, actor_id: int | None, publish: bool) -> None:
+    if publish and product.status != Status.ACTIVE:
+        product_seller_transition(
+            seller_id=product.seller_id, product_id=product.id, action="publish", actor_id=actor_id
+        )
+
+
+# --- products ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def product_create(
+    *,
+    seller_id: int,
+    actor_id: int | None,
+    title: str,
+    category_id: int,
+    variants: Sequence[VariantInput],
+    description: str = "",
+    brand: str = "",
+    condition: str = Product.Condition.NEW,
+    tag_names: Sequence[str] = (),
+    publish: bool = False,
+) -> Product:
+    """A new DRAFT listing with its SKUs (and published straight away if asked). All or nothing."""
+    _check_listing(title=title, category_id=category_id, condition=condition)
+    _check_variants(variants=variants)
+    product = Product(
+        seller_id=seller_id,
+        category_id=category_id,
+        title=title.strip(),
+        slug=_slug_unique(title),
+        description=description,
+        brand=brand.strip(),
+        condition=condition,
+        status=Status.DRAFT,
+        currency=LISTING_CURRENCY,
+    )
+    _full_clean(product)
+    product.save()
+    product.tags.set(_tags_get_or_create(tag_names))
+    _variants_write(seller_id=seller_id, product=product, actor_id=actor_id, variants=variants)
+    _publish_if_asked(product=product, actor_id=actor_id, publish=publish)
+    product.refresh_from_db()
+    return product
+
+
+@transaction.atomic
+def product_update(
+    *,
+    seller_id: int,
+    product_id: int,
+    actor_id: int | None,
+    title: str,
+    category_id: int,
+    variants: Sequence[VariantInput],
+    description: str = "",
+    brand: str = "",
+    condition: str = Product.Condition.NEW,
+    tag_names: Sequence[str] = (),
+    publish: bool = False,
+) -> Product:
+    """Edit a listing and its SKUs (rows with an id update, rows without one are added). The slug stays,
+    so links already shared keep working. All or nothing."""
+    product = _product_for_seller(seller_id=seller_id, product_id=product_id, lock=True)
+    _check_listing(title=title, category_id=category_id, condition=condition)
+    _check_variants(variants=variants)
+    try:
+        model_update(
+            instance=product,
+            fields=["title", "category_id", "description", "brand", "condition"],
+            data={
+                "title": title.strip(),
+                "category_id": category_id,
+                "description": description,
+                "brand": brand.strip(),
+                "condition": condition,
+            },
+        )
+    except ValidationError as exc:
+        raise ApplicationError(_("Please correct the listing."), extra=exc.message_dict) from exc
+    product.tags.set(_tags_get_or_create(tag_names))
+    _variants_write(seller_id=seller_id, product=product, actor_id=actor_id, variants=variants)
+    _publish_if_asked(product=product, actor_id=actor_id, publish=publish)
+    product.refresh_from_db()
+    return product
+
+
+@transaction.atomic
+def product_seller_transition(
+    *, seller_id: int, product_id: int, action: str, actor_id: int | None
+) -> Product:
+    """Publish or delist one of the seller's listings through ``product_transition``."""
+    if action not in SELLER_ACTIONS:
+        raise ApplicationError(_("Unknown action."), extra={"action": [f"unknown: {action}"]})
+    to_status, allowed_from = SELLER_ACTIONS[action]
+    product = _product_for_seller(seller_id=seller_id, product_id=product_id, lock=True)
+    if product.status not in allowed_from:
+        raise IllegalTransition(
+            _("A listing cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": Status(product.status).label, "to": Status(to_status).label},
+            extra={"status": [f"{product.status} -> {to_status} is not allowed for sellers"]},
+        )
+    if to_status == Status.ACTIVE and not product.variants.exists():
+        raise ApplicationError(_("Add at least one SKU before publishing."), extra={"variants": ["none"]})
+    return product_transition(product_id=product.id, to_status=to_status, actor_id=actor_id, reason="seller")
+
+
+def product_bulk_transition(
+    *, seller_id: int, product_ids: Iterable[int], action: str, actor_id: int | None
+) -> BulkOutcome:
+    """Each listing moves in its own transaction (no outer one on purpose): one refused listing is
+    reported and does not hold back the rest. Ids of other sellers' listings are ignored."""
+    outcome = BulkOutcome()
+    products = Product.objects.filter(seller_id=seller_id, pk__in=list(product_ids)).order_by("pk")
+    for pk, title in products.values_list("pk", "title"):
+        try:
+            product_seller_transition(seller_id=seller_id, product_id=pk, action=action, actor_id=actor_id)
+        except ApplicationError as exc:
+            outcome.refused.append((title, exc.message))
+        else:
+            outcome.done.append(pk)
+    return outcome
+
+
+@transaction.atomic
+def product_bulk_price_change(
+    *, seller_id: int, product_ids: Iterable[int], percent: Decimal, actor_id: int | None
+) -> int:
+    """Change every SKU price of the listed products by ``percent`` (the new price rounded half-up to the
+    minor unit). All or nothing: if any SKU would leave the allowed range or reach its compare-at price,
+    nothing changes. Returns how many SKUs changed."""
+    percent = Decimal(percent)
+    if percent == 0 or percent <= -100:
+        raise ApplicationError(
+            _("Choose a percentage above -100 and other than 0."), extra={"percent": [str(percent)]}
+        )
+    variants = list(
+        ProductVariant.objects.filter(product__seller_id=seller_id, product_id__in=list(product_ids))
+        .order_by("pk")
+        .select_for_update(of=("self",))
+    )
+    refused: list[str] = []
+    for variant in variants:
+        new = Money(variant.price_amount, variant.currency).percent(100 + percent).amount
+        compare_at = variant.compare_at_amount
+        if new < 0 or new > PRICE_CAP_AMOUNT or (compare_at is not None and new >= compare_at):
+            refused.append(variant.sku)
+        variant.price_amount = new
+    if refused:
+        raise ApplicationError(
+            _(
+                "No prices changed: the new price is out of range or not below the compare-at price for %(skus)s."
+            )
+            % {"skus": ", ".join(refused)},
+            extra={"sku": refused},
+        )
+    now = timezone.now()
+    for variant in variants:
+        variant.updated_at = now
+    ProductVariant.objects.bulk_update(variants, ["price_amount", "updated_at"])
+    for product_id in sorted({v.product_id for v in variants}):
+        product_price_sync(product_id=product_id)
+    return len(variants)
+
+
+# --- stock ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def seller_stock_adjust(
+    *, seller_id: int, variant_id: int, delta: int, reason: str, actor_id: int | None, note: str = ""
+) -> StockMovement:
+    """A seller's manual stock change: restocks add, damage removes, adjustments go either way."""
+    if reason not in SELLER_STOCK_REASONS:
+        raise ApplicationError(_("Unknown stock change reason."), extra={"reason": [f"unknown: {reason}"]})
+    if reason == Reason.RESTOCK and delta < 0:
+        raise ApplicationError(_("A restock must add stock."), extra={"delta": ["must be positive"]})
+    if reason == Reason.DAMAGE and delta > 0:
+        raise ApplicationError(
+            _("Damaged or lost stock must be removed."), extra={"delta": ["must be negative"]}
+        )
+    if not ProductVariant.objects.filter(pk=variant_id, product__seller_id=seller_id).exists():
+        raise ListingNotFound(_("This SKU does not exist."), extra={"variant": ["not found"]})
+    return stock_adjust(variant_id=variant_id, delta=delta, reason=reason, actor_id=actor_id, note=note)
