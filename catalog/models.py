@@ -1,6 +1,8 @@
 """The catalog: a category tree, products with variants (SKUs), prices in minor units, stock and tags."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
@@ -88,6 +90,16 @@ class Product(TimeStampedModel):
                 name="catalog_prod_delist_at",
                 condition=models.Q(delist_at__isnull=False),
             ),
+            # PostgreSQL only (the migration skips them elsewhere). The expression must stay identical
+            # to catalog.search.product_columns_vector() for full-text matches to use the index.
+            GinIndex(
+                SearchVector("title", weight="A", config="english")
+                + SearchVector("brand", weight="B", config="english")
+                + SearchVector("description", weight="D", config="english"),
+                name="catalog_prod_search_gin",
+            ),
+            # Trigram index for typo-tolerant title matches (pg_trgm) and case-insensitive LIKE.
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="catalog_prod_title_trgm"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(price_amount__gte=0), name="product_price_gte_0")

@@ -7,20 +7,30 @@ ACTIVE, its seller is APPROVED and its own category is active.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from decimal import Decimal
+
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Length, Substr
 from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SellerProfile
+from catalog import search
 from catalog.models import Category, Product, ProductVariant
 
 NAV_CACHE_KEY = "catalog:nav-categories:v1"
 NAV_CACHE_SECONDS = 300
 SEARCH_MAX_WORDS = 8
 SEARCH_MAX_LENGTH = 200
+BRAND_FACET_LIMIT = 30
+ATTRIBUTE_FACET_LIMIT = 30  # values per attribute
+# Variant attributes offered as facets, with their labels; values come from ``ProductVariant.attributes``.
+VARIANT_FACET_ATTRIBUTES = {"colour": _("Colour"), "size": _("Size")}
+SELLER_RATING_FLOORS = (4, 3)
 
 # Columns a product card or an API list item reads; everything else stays in the database.
 LISTING_FIELDS = (
@@ -45,6 +55,7 @@ LISTING_FIELDS = (
 
 
 class ProductSort(models.TextChoices):
+    RELEVANCE = "relevance", _("Relevance")
     NEWEST = "newest", _("Newest")
     PRICE_ASC = "price-asc", _("Price: low to high")
     PRICE_DESC = "price-desc", _("Price: high to low")
@@ -62,12 +73,22 @@ _SORT_ORDERING = {
 }
 
 
-def product_sort_parse(value: str | None) -> ProductSort:
-    """The sort a shopper asked for, or the default for anything unknown (never an error)."""
+def product_sort_choices(*, searching: bool) -> list[tuple[str, str]]:
+    """The sorts a listing offers: relevance only makes sense for a search."""
+    return [
+        (value, label) for value, label in ProductSort.choices if searching or value != ProductSort.RELEVANCE
+    ]
+
+
+def product_sort_parse(value: str | None, *, searching: bool = False) -> ProductSort:
+    """The sort a shopper asked for, or the default for anything unknown (never an error): relevance
+    for a search, newest otherwise."""
+    default = ProductSort.RELEVANCE if searching else ProductSort.NEWEST
     try:
-        return ProductSort(value)
+        sort = ProductSort(value)
     except ValueError:
-        return ProductSort.NEWEST
+        return default
+    return default if sort == ProductSort.RELEVANCE and not searching else sort
 
 
 # --- products -------------------------------------------------------------------------------------
@@ -83,7 +104,12 @@ def product_list_visible() -> QuerySet[Product]:
 
 
 def product_qs_order(queryset: QuerySet[Product], *, sort: ProductSort | str) -> QuerySet[Product]:
-    return queryset.order_by(*_SORT_ORDERING[product_sort_parse(sort)])
+    """Order by ``sort``; relevance needs the ``relevance`` annotation of a search, else it is newest."""
+    searching = "relevance" in queryset.query.annotations
+    sort = product_sort_parse(sort, searching=searching)
+    if sort == ProductSort.RELEVANCE:
+        return queryset.order_by(F("relevance").desc(), *_SORT_ORDERING[ProductSort.NEWEST])
+    return queryset.order_by(*_SORT_ORDERING[sort])
 
 
 def product_qs_in_category_subtree(queryset: QuerySet[Product], *, category: Category) -> QuerySet[Product]:
@@ -96,18 +122,191 @@ def product_search_words(query: str) -> list[str]:
 
 
 def product_qs_search(queryset: QuerySet[Product], *, query: str) -> QuerySet[Product]:
-    """Every word must match the title, brand, description or a tag name (case-insensitive).
+    """Products matching the shopper's words (title, brand, description, tags, category name), annotated
+    with ``relevance``; how they match and rank depends on the database (see ``catalog.search``)."""
+    return search.product_qs_search_ranked(queryset, words=product_search_words(query))
 
-    Tags are matched with ``EXISTS`` rather than a join so a product never appears twice.
+
+def product_search_suggestions(*, query: str) -> list[str]:
+    """Visible titles close to a query that found nothing ("Did you mean …?"); empty without pg_trgm."""
+    return search.product_titles_similar(product_list_visible(), query=query)
+
+
+# --- facets ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductFacetFilters:
+    """What a shopper narrowed a listing to; prices in minor units. Empty means "no filter"."""
+
+    min_price: int | None = None
+    max_price: int | None = None
+    brands: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    min_seller_rating: int | None = None
+    in_stock: bool = False
+    attributes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (("colour", ("Red", "Blue")), ...)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class ProductFacets:
+    total: int = 0  # products before any facet is applied
+    brands: list[FacetValue] = field(default_factory=list)
+    conditions: list[FacetValue] = field(default_factory=list)
+    seller_ratings: list[FacetValue] = field(default_factory=list)
+    in_stock: FacetValue | None = None
+    attributes: list[AttributeFacet] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AttributeFacet:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+def product_in_stock_q() -> Q:
+    """A product is in stock when any of its variants has stock (``EXISTS``: no duplicate rows)."""
+    return Q(Exists(ProductVariant.objects.filter(product_id=OuterRef("pk"), stock__gt=0)))
+
+
+def product_facet_q(filters: ProductFacetFilters) -> dict[str, Q]:
+    """One condition per active facet, keyed by facet, so counts can leave their own facet out."""
+    conditions: dict[str, Q] = {}
+    if filters.min_price is not None:
+        conditions["min_price"] = Q(price_amount__gte=filters.min_price)
+    if filters.max_price is not None:
+        conditions["max_price"] = Q(price_amount__lte=filters.max_price)
+    if filters.brands:
+        brand_q = Q()
+        for brand in filters.brands:
+            brand_q |= Q(brand__iexact=brand)
+        conditions["brand"] = brand_q
+    if filters.conditions:
+        conditions["condition"] = Q(condition__in=filters.conditions)
+    if filters.min_seller_rating is not None:
+        conditions["min_rating"] = Q(seller__rating_avg__gte=filters.min_seller_rating)
+    if filters.in_stock:
+        conditions["in_stock"] = product_in_stock_q()
+    for name, values in filters.attributes:
+        if name in VARIANT_FACET_ATTRIBUTES and values:
+            # Some variant has one of the values (not necessarily the variant in stock).
+            conditions[name] = Q(
+                Exists(
+                    ProductVariant.objects.filter(
+                        product_id=OuterRef("pk"), **{f"attributes__{name}__in": list(values)}
+                    )
+                )
+            )
+    return conditions
+
+
+def product_qs_filter_facets(
+    queryset: QuerySet[Product], *, filters: ProductFacetFilters
+) -> QuerySet[Product]:
+    return queryset.filter(*product_facet_q(filters).values())
+
+
+def _all_but(conditions: dict[str, Q], facet: str) -> Q:
+    combined = Q()
+    for name, condition in conditions.items():
+        if name != facet:
+            combined &= condition
+    return combined
+
+
+def _attribute_facets(
+    base: QuerySet[Product], *, conditions: dict[str, Q], filters: ProductFacetFilters
+) -> list[AttributeFacet]:
+    """Products per variant attribute value, every attribute in one query (a UNION ALL of one
+    grouping per attribute). Attributes without values in the listing are left out."""
+    groupings = [
+        ProductVariant.objects.filter(product__in=base.filter(_all_but(conditions, name)).values("pk"))
+        .annotate(facet=Value(name), value=KeyTextTransform(name, "attributes"))
+        .exclude(value=None)
+        .values("facet", "value")
+        .annotate(count=Count("product_id", distinct=True))
+        .order_by()
+        for name in VARIANT_FACET_ATTRIBUTES
+    ]
+    rows = groupings[0].union(*groupings[1:], all=True) if len(groupings) > 1 else groupings[0]
+    chosen = dict(filters.attributes)
+    by_name: dict[str, list[FacetValue]] = {name: [] for name in VARIANT_FACET_ATTRIBUTES}
+    for row in sorted(rows, key=lambda r: (-r["count"], str(r["value"]))):
+        values = by_name[row["facet"]]
+        if len(values) < ATTRIBUTE_FACET_LIMIT and row["value"] != "":
+            value = str(row["value"])
+            values.append(FacetValue(value, value, row["count"], value in chosen.get(row["facet"], ())))
+    return [
+        AttributeFacet(name, str(label), by_name[name])
+        for name, label in VARIANT_FACET_ATTRIBUTES.items()
+        if by_name[name]
+    ]
+
+
+def product_facet_counts(queryset: QuerySet[Product], *, filters: ProductFacetFilters) -> ProductFacets:
+    """Counts for the facet sidebar of a listing whose unfiltered products are ``queryset``.
+
+    Each facet counts with every *other* facet applied (so ticking one brand still shows the others'
+    counts). Three queries whatever the page size: one aggregate of conditional counts for condition,
+    seller rating and stock; brands grouped (at most ``BRAND_FACET_LIMIT``); variant attribute values
+    grouped (one UNION ALL). An empty listing stops after the first.
     """
-    for word in product_search_words(query):
-        tag_match = Exists(
-            Product.tags.through.objects.filter(product_id=OuterRef("pk"), tag__name__icontains=word)
+    conditions = product_facet_q(filters)
+    base = queryset.order_by()
+    aggregates: dict[str, Count] = {"total": Count("pk")}
+    for value, _label in Product.Condition.choices:
+        aggregates[f"condition_{value}"] = Count(
+            "pk", filter=_all_but(conditions, "condition") & Q(condition=value)
         )
-        queryset = queryset.filter(
-            Q(title__icontains=word) | Q(brand__icontains=word) | Q(description__icontains=word) | tag_match
+    for floor in SELLER_RATING_FLOORS:
+        aggregates[f"rating_{floor}"] = Count(
+            "pk", filter=_all_but(conditions, "min_rating") & Q(seller__rating_avg__gte=Decimal(floor))
         )
-    return queryset
+    aggregates["in_stock"] = Count("pk", filter=_all_but(conditions, "in_stock") & product_in_stock_q())
+    totals = base.aggregate(**aggregates)
+    if not totals["total"]:
+        return ProductFacets()
+
+    brand_rows = (
+        base.filter(_all_but(conditions, "brand"))
+        .exclude(brand="")
+        .values("brand")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "brand")[:BRAND_FACET_LIMIT]
+    )
+    chosen_brands = {brand.casefold() for brand in filters.brands}
+    brands = [
+        FacetValue(row["brand"], row["brand"], row["count"], row["brand"].casefold() in chosen_brands)
+        for row in brand_rows
+    ]
+    return ProductFacets(
+        total=totals["total"],
+        attributes=_attribute_facets(base, conditions=conditions, filters=filters),
+        brands=brands,
+        conditions=[
+            FacetValue(value, label, totals[f"condition_{value}"], value in filters.conditions)
+            for value, label in Product.Condition.choices
+        ],
+        seller_ratings=[
+            FacetValue(
+                str(floor),
+                _("%(rating)s stars & up") % {"rating": floor},
+                totals[f"rating_{floor}"],
+                filters.min_seller_rating == floor,
+            )
+            for floor in SELLER_RATING_FLOORS
+        ],
+        in_stock=FacetValue("true", _("In stock only"), totals["in_stock"], filters.in_stock),
+    )
 
 
 def product_qs_for_listing(queryset: QuerySet[Product]) -> QuerySet[Product]:
@@ -130,9 +329,21 @@ def product_list(
     category: Category | None = None,
     seller: SellerProfile | None = None,
     query: str = "",
+    filters: ProductFacetFilters | None = None,
     sort: ProductSort | str = ProductSort.NEWEST,
 ) -> QuerySet[Product]:
-    """Visible products for a listing page or the list API, ready to paginate."""
+    """Visible products for a listing page or the list API, ready to paginate. A search is ordered by
+    relevance unless another sort is asked for."""
+    queryset = product_list_unfiltered(category=category, seller=seller, query=query)
+    if filters is not None:
+        queryset = product_qs_filter_facets(queryset, filters=filters)
+    return product_qs_order(product_qs_for_listing(queryset), sort=sort)
+
+
+def product_list_unfiltered(
+    *, category: Category | None = None, seller: SellerProfile | None = None, query: str = ""
+) -> QuerySet[Product]:
+    """The products a listing shows before facets narrow it: what facet counts are computed over."""
     queryset = product_list_visible()
     if category is not None:
         queryset = product_qs_in_category_subtree(queryset, category=category)
@@ -140,7 +351,7 @@ def product_list(
         queryset = queryset.filter(seller=seller)
     if query:
         queryset = product_qs_search(queryset, query=query)
-    return product_qs_order(product_qs_for_listing(queryset), sort=sort)
+    return queryset
 
 
 def product_list_new_arrivals(*, limit: int = 12) -> list[Product]:

@@ -71,7 +71,8 @@ class CategoryDetailApi(APIView):
 
 
 class ProductListApi(generics.ListAPIView):
-    """Visible products, newest first unless ``ordering`` says otherwise. Prices are integer minor units."""
+    """Visible products, narrowed by the storefront's facets (``catalog.filters``); newest first, or most
+    relevant first for a search, unless ``ordering`` says otherwise. Prices are integer minor units."""
 
     permission_classes = [AllowAny]
     filterset_class = ProductFilter

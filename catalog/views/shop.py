@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 from analytics.middleware import visitor_id
 from analytics.services import track
 from catalog import selectors
+from catalog.filters import ProductFacetFilter
 from catalog.models import Category, Product, ProductVariant
 from common.money import Money
 
@@ -126,16 +127,38 @@ class ProductListMixin(StorefrontMixin):
 
     request: HttpRequest
 
-    def sort_requested(self) -> selectors.ProductSort:
-        return selectors.product_sort_parse(self.request.GET.get("sort"))
+    def sort_requested(self, *, searching: bool = False) -> selectors.ProductSort:
+        return selectors.product_sort_parse(self.request.GET.get("sort"), searching=searching)
 
-    def product_page(self, queryset: QuerySet[Product], *, sort: selectors.ProductSort) -> dict[str, Any]:
+    def product_page(
+        self, queryset: QuerySet[Product], *, sort: selectors.ProductSort, searching: bool = False
+    ) -> dict[str, Any]:
         page = paginate(self.request, queryset)
         return {
             "page_obj": page,
             "products": page.object_list,
             "sort": sort.value,
-            "sort_choices": selectors.ProductSort.choices,
+            "sort_choices": selectors.product_sort_choices(searching=searching),
+        }
+
+    def faceted_product_page(
+        self, *, category: Category | None = None, query: str = "", searching: bool = False
+    ) -> dict[str, Any]:
+        """The grid narrowed by the facet form, with the sidebar's counts. An invalid field (a price of
+        "abc") is shown as a form error and ignored; the other facets still apply."""
+        filterset = ProductFacetFilter(self.request.GET)
+        filterset.is_valid()
+        filters = filterset.facet_filters()
+        sort = self.sort_requested(searching=searching)
+        facets = selectors.product_facet_counts(
+            selectors.product_list_unfiltered(category=category, query=query), filters=filters
+        )
+        products = selectors.product_list(category=category, query=query, filters=filters, sort=sort)
+        return {
+            "facets": facets,
+            "filter_form": filterset.form,
+            "filters_active": any(self.request.GET.get(name) for name in ProductFacetFilter.base_filters),
+            **self.product_page(products, sort=sort, searching=searching),
         }
 
 
@@ -158,7 +181,6 @@ class CategoryDetailView(ProductListMixin, TemplateView):
         if category is None:
             raise Http404(_("No such category."))
         self.request.analytics_object = category  # type: ignore[attr-defined]
-        sort = self.sort_requested()
         ancestors = selectors.category_list_ancestors(category=category)
         context.update(
             category=category,
@@ -167,7 +189,7 @@ class CategoryDetailView(ProductListMixin, TemplateView):
             canonical_url=self.request.build_absolute_uri(
                 reverse("catalog:category-detail", args=[category.slug])
             ),
-            **self.product_page(selectors.product_list(category=category, sort=sort), sort=sort),
+            **self.faceted_product_page(category=category),
         )
         return context
 
@@ -230,9 +252,11 @@ class SearchView(ProductListMixin, TemplateView):
         context["query"] = query
         if not query:
             return context
-        sort = self.sort_requested()
-        context.update(self.product_page(selectors.product_list(query=query, sort=sort), sort=sort))
-        results = context["page_obj"].paginator.count
+        context.update(self.faceted_product_page(query=query, searching=True))
+        # Recorded and suggested on what the words found, before the shopper's facets narrowed it.
+        results = context["facets"].total
+        if not results:
+            context["suggestions"] = selectors.product_search_suggestions(query=query)
         # One event per search, not per page of results.
         if self.request.GET.get("page", "1") == "1":
             user = self.request.user

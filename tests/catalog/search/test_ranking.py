@@ -1,0 +1,222 @@
+"""Search matching and ranking on both backends; typo tolerance and "Did you mean" on PostgreSQL only."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import SellerProfile
+from catalog import search, selectors
+from catalog.models import Category, Product
+from tests.factories import ProductFactory, SellerProfileFactory, TagFactory, category_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _slugs(queryset) -> list[str]:
+    return [p.slug for p in queryset]
+
+
+def _skip_unless_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("typo tolerance and suggestions need PostgreSQL's pg_trgm")
+
+
+@pytest.fixture
+def gym():
+    return category_create("Gym")
+
+
+def test_an_exact_title_match_ranks_above_a_description_only_mention(gym):
+    # given a title match published before a newer description-only mention
+    now = timezone.now()
+    ProductFactory(slug="bell", category=gym, title="Kettlebell", published_at=now - timedelta(days=3))
+    ProductFactory(
+        slug="mat",
+        category=gym,
+        title="Yoga mat",
+        description="Wide enough to stand on next to a kettlebell.",
+        published_at=now,
+    )
+
+    # when
+    found = selectors.product_list(query="kettlebell", sort=selectors.ProductSort.RELEVANCE)
+
+    # then
+    assert _slugs(found) == ["bell", "mat"]
+
+
+def test_a_title_match_ranks_above_a_brand_match_and_a_brand_above_a_description(gym):
+    now = timezone.now()
+    ProductFactory(slug="title", category=gym, title="Ironclad bench", published_at=now - timedelta(days=2))
+    ProductFactory(
+        slug="brand", category=gym, title="Bench", brand="Ironclad", published_at=now - timedelta(days=1)
+    )
+    ProductFactory(
+        slug="text", category=gym, title="Rack", description="Pairs with ironclad plates.", published_at=now
+    )
+
+    found = selectors.product_list(query="ironclad", sort=selectors.ProductSort.RELEVANCE)
+
+    assert _slugs(found) == ["title", "brand", "text"]
+
+
+def test_tag_and_category_name_matches_are_found(gym):
+    # given
+    camping = category_create("Camping")
+    ProductFactory(slug="stove", category=camping, title="Stove")
+    ProductFactory(slug="tent", category=gym, title="Tent").tags.add(TagFactory(name="ultralight"))
+    ProductFactory(slug="rope", category=gym, title="Rope")
+
+    # when / then
+    assert _slugs(selectors.product_list(query="camping")) == ["stove"]
+    assert _slugs(selectors.product_list(query="ULTRALIGHT")) == ["tent"]
+
+
+def test_every_word_must_match_but_words_may_match_different_fields(gym):
+    # given a tent whose tag holds one word and whose category the other
+    ProductFactory(slug="tent", category=gym, title="Tent").tags.add(TagFactory(name="ultralight"))
+    ProductFactory(slug="rope", category=gym, title="Rope")
+
+    # when / then
+    assert _slugs(selectors.product_list(query="ultralight gym")) == ["tent"]
+    assert _slugs(selectors.product_list(query="ultralight rope")) == []
+
+
+def test_search_page_orders_by_relevance_by_default_and_offers_the_relevance_sort(client, gym):
+    # given
+    now = timezone.now()
+    ProductFactory(slug="bell", category=gym, title="Kettlebell", published_at=now - timedelta(days=3))
+    ProductFactory(
+        slug="mat", category=gym, title="Mat", description="For kettlebell work.", published_at=now
+    )
+
+    # when
+    default = client.get(reverse("catalog:search"), {"q": "kettlebell"})
+    newest = client.get(reverse("catalog:search"), {"q": "kettlebell", "sort": "newest"})
+
+    # then
+    assert [p.slug for p in default.context["products"]] == ["bell", "mat"]
+    assert default.context["sort"] == "relevance"
+    assert default.context["sort_choices"][0] == ("relevance", "Relevance")
+    assert [p.slug for p in newest.context["products"]] == ["mat", "bell"]
+
+
+def test_category_pages_do_not_offer_relevance_and_fall_back_to_newest(client, gym):
+    response = client.get(reverse("catalog:category-detail", args=["gym"]), {"sort": "relevance"})
+
+    assert response.context["sort"] == "newest"
+    assert "relevance" not in [value for value, _label in response.context["sort_choices"]]
+
+
+def test_api_search_is_ordered_by_relevance_unless_ordering_is_given(client, gym):
+    now = timezone.now()
+    ProductFactory(
+        slug="bell", category=gym, title="Kettlebell", price_amount=900, published_at=now - timedelta(days=3)
+    )
+    ProductFactory(
+        slug="mat",
+        category=gym,
+        title="Mat",
+        description="For kettlebell work.",
+        price_amount=100,
+        published_at=now,
+    )
+
+    default = client.get("/api/catalog/products/", {"q": "kettlebell"})
+    cheapest = client.get("/api/catalog/products/", {"q": "kettlebell", "ordering": "price-asc"})
+
+    assert [p["slug"] for p in default.json()["results"]] == ["bell", "mat"]
+    assert [p["slug"] for p in cheapest.json()["results"]] == ["mat", "bell"]
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        {"status": Product.Status.DRAFT},
+        {"status": Product.Status.DELISTED},
+        {"seller__status": SellerProfile.Status.SUSPENDED},
+    ],
+)
+def test_search_applies_the_visibility_rule(gym, hidden):
+    # given
+    ProductFactory(slug="shown", category=gym, title="Kettlebell")
+    ProductFactory(slug="hidden", category=gym, title="Kettlebell", **hidden)
+
+    # when / then
+    assert _slugs(selectors.product_list(query="kettlebell")) == ["shown"]
+
+
+def test_search_skips_products_of_an_inactive_category(gym):
+    closed = category_create("Closed")
+    Category.objects.filter(pk=closed.pk).update(is_active=False)
+    ProductFactory(slug="hidden", category=closed, title="Kettlebell")
+
+    assert _slugs(selectors.product_list(query="kettlebell")) == []
+
+
+def test_a_one_letter_typo_finds_the_product_on_postgresql(gym):
+    _skip_unless_postgresql()
+    # given
+    ProductFactory(slug="bell", category=gym, title="Ironclad Hex Kettlebell")
+    ProductFactory(slug="mat", category=gym, title="Yoga mat")
+
+    # when a letter is missing ("ketlebell": the full-text stems differ, only the trigrams are close)
+    found = selectors.product_list(query="ketlebell", sort=selectors.ProductSort.RELEVANCE)
+
+    # then
+    assert _slugs(found) == ["bell"]
+
+
+def test_a_search_without_results_suggests_close_titles_on_postgresql(client, gym):
+    _skip_unless_postgresql()
+    # given a visible and a hidden product with similar titles
+    ProductFactory(slug="bell", category=gym, title="Ironclad Hex Kettlebell")
+    ProductFactory(slug="draft", category=gym, title="Kettlebell stand", status=Product.Status.DRAFT)
+
+    # when the query is too far off to match
+    response = client.get(reverse("catalog:search"), {"q": "ketlbel"})
+
+    # then
+    html = response.content.decode()
+    assert response.context["page_obj"].paginator.count == 0
+    assert response.context["suggestions"] == ["Ironclad Hex Kettlebell"]
+    assert "Did you mean:" in html
+    assert 'href="/search/?q=Ironclad%20Hex%20Kettlebell">Ironclad Hex Kettlebell</a>' in html
+
+
+def test_without_postgresql_a_search_without_results_suggests_no_titles_but_categories(client, gym):
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL suggests titles")
+    ProductFactory(slug="bell", category=gym, title="Ironclad Hex Kettlebell")
+
+    response = client.get(reverse("catalog:search"), {"q": "ketlbel"})
+
+    html = response.content.decode()
+    assert response.context["suggestions"] == []
+    assert "Did you mean" not in html
+    assert 'href="/c/gym/"' in html
+
+
+def test_the_full_text_index_is_built_on_the_expression_search_matches_with():
+    index = next(i for i in Product._meta.indexes if i.name == "catalog_prod_search_gin")
+
+    assert index.expressions == (search.product_columns_vector(),)
+
+
+def test_search_counts_sellers_once_per_product(gym):
+    # given one seller with two matching products, each with two matching tags
+    seller = SellerProfileFactory()
+    for slug in ("one", "two"):
+        ProductFactory(slug=slug, category=gym, seller=seller, title="Scarf").tags.add(
+            TagFactory(name="wool"), TagFactory(name="woollen")
+        )
+
+    # when
+    found = selectors.product_list(query="wool scarf")
+
+    # then
+    assert sorted(_slugs(found)) == ["one", "two"]
+    assert found.count() == 2

@@ -1,0 +1,280 @@
+"""The facet sidebar of category and search pages, and the same facets in the product list API."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from catalog import selectors
+from tests.factories import ProductFactory, ProductVariantFactory, SellerProfileFactory, category_create
+
+pytestmark = pytest.mark.django_db
+
+FACETED_CATEGORY_MAX = 9  # nav, category, ancestors, children, facet totals, brands, attributes, count, page
+
+
+@pytest.fixture
+def shelf():
+    """A category with a subcategory, and products in both, varied in every faceted field."""
+    root = category_create("Kitchen")
+    knives = category_create("Knives", parent=root)
+    good_seller = SellerProfileFactory(rating_avg=Decimal("4.50"))
+    fair_seller = SellerProfileFactory(rating_avg=Decimal("3.20"))
+    poor_seller = SellerProfileFactory(rating_avg=None)
+    products = [
+        ("pan", root, "Acme", "new", 1250, good_seller, 5),
+        ("pot", root, "Zeta", "used", 3000, fair_seller, 0),
+        ("knife", knives, "acme", "new", 999, poor_seller, 2),
+        ("board", knives, "Birch", "refurbished", 4500, good_seller, 0),
+    ]
+    for slug, category, brand, condition, price, seller, stock in products:
+        product = ProductFactory(
+            slug=slug, category=category, brand=brand, condition=condition, price_amount=price, seller=seller
+        )
+        ProductVariantFactory(product=product, stock=stock)
+    ProductFactory(slug="elsewhere", category=category_create("Garden"), brand="Acme")
+    return root
+
+
+def _get(client, params=None, slug="kitchen"):
+    return client.get(reverse("catalog:category-detail", args=[slug]), params or {})
+
+
+def _listed(response) -> set[str]:
+    return {p.slug for p in response.context["products"]}
+
+
+def _counts(values) -> dict[str, int]:
+    return {v.value: v.count for v in values}
+
+
+def test_without_filters_the_facets_count_the_whole_subtree(client, shelf):
+    response = _get(client)
+
+    facets = response.context["facets"]
+    assert _listed(response) == {"pan", "pot", "knife", "board"}
+    assert facets.total == 4
+    assert _counts(facets.brands) == {"Acme": 1, "Birch": 1, "Zeta": 1, "acme": 1}
+    assert _counts(facets.conditions) == {"new": 2, "used": 1, "refurbished": 1}
+    assert _counts(facets.seller_ratings) == {"4": 2, "3": 3}
+    assert facets.in_stock.count == 2
+
+
+def test_price_filter_takes_major_units(client, shelf):
+    response = _get(client, {"min_price": "12.50", "max_price": "30"})
+
+    assert _listed(response) == {"pan", "pot"}
+    assert 'value="12.50"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"min_price": "abc"}, "min_price"),
+        ({"max_price": "-1"}, "max_price"),
+        ({"min_price": "1.005"}, "min_price"),
+    ],
+)
+def test_an_invalid_price_is_a_form_error_not_a_500_and_other_facets_still_apply(
+    client, shelf, params, field
+):
+    response = _get(client, {**params, "condition": "used"})
+
+    assert response.status_code == 200
+    assert list(response.context["filter_form"].errors) == [field]
+    assert 'class="field-error"' in response.content.decode()
+    assert _listed(response) == {"pot"}
+
+
+def test_a_min_price_above_the_max_price_is_a_form_error(client, shelf):
+    response = _get(client, {"min_price": "40", "max_price": "10"})
+
+    assert response.status_code == 200
+    assert response.context["filter_form"].errors == {"min_price": ["Must not be greater than max_price."]}
+    assert _listed(response) == {"knife"}
+
+
+def test_brand_filter_takes_several_brands_in_any_case(client, shelf):
+    response = _get(client, {"brand": ["ACME", "birch"]})
+
+    facets = response.context["facets"]
+    assert _listed(response) == {"pan", "knife", "board"}
+    # the brand facet counts without its own filter, so the other brands stay choosable
+    assert _counts(facets.brands) == {"Acme": 1, "Birch": 1, "Zeta": 1, "acme": 1}
+    assert {v.value for v in facets.brands if v.selected} == {"Acme", "Birch", "acme"}
+
+
+def test_condition_filter_and_the_other_facets_count_within_it(client, shelf):
+    response = _get(client, {"condition": ["new", "refurbished"]})
+
+    facets = response.context["facets"]
+    assert _listed(response) == {"pan", "knife", "board"}
+    assert _counts(facets.conditions) == {"new": 2, "used": 1, "refurbished": 1}
+    assert _counts(facets.brands) == {"Acme": 1, "Birch": 1, "acme": 1}
+    assert facets.in_stock.count == 2
+
+
+def test_seller_rating_filter(client, shelf):
+    assert _listed(_get(client, {"min_rating": "4"})) == {"pan", "board"}
+    assert _listed(_get(client, {"min_rating": "3"})) == {"pan", "pot", "board"}
+
+
+def test_in_stock_filter_needs_a_variant_with_stock(client, shelf):
+    extra = ProductFactory(slug="kettle", category=shelf)
+    ProductVariantFactory(product=extra, stock=0)
+    ProductVariantFactory(product=extra, stock=1)
+
+    response = _get(client, {"in_stock": "true"})
+
+    assert _listed(response) == {"pan", "knife", "kettle"}
+    assert response.context["facets"].in_stock.count == 3
+
+
+def test_variant_attribute_facets_filter_and_count_products_not_variants(client):
+    # given two red products (one in two sizes) and a blue one
+    shelf = category_create("Shirts")
+    red_tee = ProductFactory(slug="red-tee", category=shelf)
+    ProductVariantFactory(product=red_tee, attributes={"colour": "Red", "size": "S"})
+    ProductVariantFactory(product=red_tee, attributes={"colour": "Red", "size": "M"})
+    red_cap = ProductFactory(slug="red-cap", category=shelf)
+    ProductVariantFactory(product=red_cap, attributes={"colour": "Red"})
+    blue_tee = ProductFactory(slug="blue-tee", category=shelf)
+    ProductVariantFactory(product=blue_tee, attributes={"colour": "Blue", "size": "M"})
+
+    # when
+    everything = _get(client, slug="shirts")
+    red_m = _get(client, {"colour": "Red", "size": "M"}, slug="shirts")
+
+    # then
+    attributes = {a.name: _counts(a.values) for a in everything.context["facets"].attributes}
+    assert attributes == {"colour": {"Red": 2, "Blue": 1}, "size": {"M": 2, "S": 1}}
+    assert _listed(red_m) == {"red-tee"}
+    narrowed = {a.name: _counts(a.values) for a in red_m.context["facets"].attributes}
+    assert narrowed == {"colour": {"Red": 1, "Blue": 1}, "size": {"M": 1, "S": 1}}
+    assert "<legend>Colour</legend>" in everything.content.decode()
+
+
+def test_unknown_facet_values_are_errors_and_ignored(client, shelf):
+    response = _get(client, {"condition": "broken", "min_rating": "5", "in_stock": "maybe"})
+
+    assert response.status_code == 200
+    assert sorted(response.context["filter_form"].errors) == ["condition", "in_stock", "min_rating"]
+    assert _listed(response) == {"pan", "pot", "knife", "board"}
+
+
+def test_combined_facets_and_pagination_keep_the_query_string(client):
+    # given 30 in-stock Acme products and a few that do not match
+    category_create("Shelf")
+    shelf = category_create("Top", parent=None, slug="top")
+    for i in range(30):
+        ProductVariantFactory(product=ProductFactory(slug=f"acme-{i}", category=shelf, brand="Acme"), stock=1)
+    ProductVariantFactory(product=ProductFactory(slug="zeta", category=shelf, brand="Zeta"), stock=1)
+    ProductVariantFactory(product=ProductFactory(slug="empty", category=shelf, brand="Acme"), stock=0)
+
+    # when
+    first = _get(client, {"brand": "Acme", "in_stock": "true", "sort": "price-asc"}, slug="top")
+    second = _get(client, {"brand": "Acme", "in_stock": "true", "sort": "price-asc", "page": "2"}, slug="top")
+
+    # then
+    html = first.content.decode()
+    assert first.context["page_obj"].paginator.count == 30
+    assert 'href="?brand=Acme&amp;in_stock=true&amp;sort=price-asc&amp;page=2" rel="next"' in html
+    assert len(second.context["products"]) == 6
+    assert (
+        'href="?brand=Acme&amp;in_stock=true&amp;sort=price-asc&amp;page=1" rel="prev"'
+        in second.content.decode()
+    )
+    assert 'href="?sort=price-asc">Clear filters</a>' in html
+    assert 'id="facet-in-stock" name="in_stock" value="true" checked' in html
+
+
+def test_the_sidebar_is_an_accessible_get_form(client, shelf):
+    html = _get(client).content.decode()
+
+    assert '<form method="get" id="facets-form" class="facets" aria-labelledby="facets-heading">' in html
+    assert "<legend>Brand</legend>" in html
+    assert '<label for="facet-condition-used">Used <span class="facet-count">(1)</span></label>' in html
+    assert '<select id="sort-select" name="sort" form="facets-form">' in html
+    assert "Clear filters" not in html
+
+
+def test_search_page_has_the_same_facets_over_its_results(client, shelf):
+    response = client.get(reverse("catalog:search"), {"q": "acme", "condition": "new"})
+
+    assert _listed(response) == {"pan", "knife", "elsewhere"}
+    assert response.context["facets"].total == 3
+    assert 'name="q" value="acme"' in response.content.decode()
+
+
+def test_api_accepts_the_same_facets(client, shelf):
+    url = "/api/catalog/products/"
+
+    def slugs(params):
+        return {p["slug"] for p in client.get(url, {"category": "kitchen", **params}).json()["results"]}
+
+    assert slugs({"brand": ["acme", "zeta"]}) == {"pan", "pot", "knife"}
+    assert slugs({"in_stock": "true"}) == {"pan", "knife"}
+    assert slugs({"min_rating": "4"}) == {"pan", "board"}
+    assert slugs({"condition": ["used", "refurbished"]}) == {"pot", "board"}
+    assert slugs({"min_price": 1000, "max_price": 3000}) == {"pan", "pot"}
+    assert slugs({"colour": "Red"}) == set()
+
+
+@pytest.mark.parametrize(
+    "params", [{"in_stock": "yes"}, {"min_rating": "5"}, {"condition": "broken"}, {"brand": "x" * 81}]
+)
+def test_api_unknown_facet_values_are_400_with_a_field_error(client, shelf, params):
+    response = client.get("/api/catalog/products/", params)
+
+    assert response.status_code == 400
+    assert list(response.json()) == list(params)
+
+
+def _add_products(count: int, *, category) -> None:
+    seller = SellerProfileFactory(rating_avg=Decimal("4.80"))
+    for i in range(count):
+        product = ProductFactory(category=category, brand=f"Brand {i % 3}", seller=seller)
+        ProductVariantFactory(product=product, stock=i % 2)
+
+
+def test_a_category_page_with_two_facets_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    # given a category with a parent (so breadcrumbs query ancestors) and a subcategory
+    root = category_create("Root")
+    middle = category_create("Middle", parent=root)
+    leaf = category_create("Leaf", parent=middle)
+    params = {"brand": ["Brand 0", "Brand 1"], "in_stock": "true"}
+    counts = []
+
+    for _round in range(2):  # 24 products, then 48
+        _add_products(12, category=middle)
+        _add_products(12, category=leaf)
+
+        # when (with a cold cache, as the header nav is one query on a miss)
+        cache.clear()
+        with django_assert_max_num_queries(FACETED_CATEGORY_MAX) as captured:
+            response = _get(client, params, slug="middle")
+
+        # then
+        assert response.status_code == 200
+        counts.append(len(captured))
+
+    assert response.context["facets"].total == 48
+    assert len(response.context["products"]) == 16
+    assert counts == [FACETED_CATEGORY_MAX, FACETED_CATEGORY_MAX]
+
+
+def test_facet_counts_stay_three_queries_for_any_number_of_brands(django_assert_num_queries):
+    root = category_create("Root")
+    _add_products(90, category=root)
+    filters = selectors.ProductFacetFilters(brands=("Brand 0",), in_stock=True)
+
+    with django_assert_num_queries(3):
+        facets = selectors.product_facet_counts(
+            selectors.product_list_unfiltered(category=root), filters=filters
+        )
+
+    assert _counts(facets.brands) == {"Brand 0": 15, "Brand 1": 15, "Brand 2": 15}
+    assert facets.total == 90
