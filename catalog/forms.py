@@ -169,7 +169,7 @@ class BulkActionForm(forms.Form):
         max_value=Decimal(1000),
         max_digits=6,
         decimal_places=2,
-        help_text=_("e.g. -10 for 10% off"),
+        help_text=_("e.g. -10 lowers prices by ten percent"),
     )
 
     def __init__(self, *args, seller_products, **kwargs) -> None:
