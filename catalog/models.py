@@ -1,9 +1,12 @@
 """The catalog: a category tree, products with variants (SKUs), prices in minor units, stock and tags."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -29,6 +32,44 @@ class Category(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CategoryAttribute(models.Model):
+    """A typed attribute defined on a category and inherited by all its descendants (a closer
+    definition with the same code wins). Values live in ``Product.attributes`` or
+    ``ProductVariant.attributes`` (by ``scope``), keyed by ``code``."""
+
+    class Type(models.TextChoices):
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("Number")
+        BOOLEAN = "boolean", _("Yes/no")
+        CHOICE = "choice", _("Choice")
+
+    class Scope(models.TextChoices):
+        PRODUCT = "product", _("Product (one value per listing)")
+        VARIANT = "variant", _("Variant (one value per SKU)")
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="attribute_definitions")
+    code = models.SlugField(_("code"), max_length=40, help_text=_("Key of the value, e.g. colour"))
+    name = models.CharField(_("name"), max_length=80)
+    type = models.CharField(_("type"), max_length=8, choices=Type.choices, default=Type.TEXT)
+    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices, default=Scope.PRODUCT)
+    choices = models.JSONField(_("choices"), default=list, blank=True, help_text=_("For choice attributes"))
+    unit = models.CharField(_("unit"), max_length=16, blank=True)
+    is_required = models.BooleanField(_("required"), default=False)
+    is_facet = models.BooleanField(_("filterable"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("category attribute")
+        verbose_name_plural = _("category attributes")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="category_attribute_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id}:{self.code}"
 
 
 class Tag(models.Model):
@@ -63,6 +104,8 @@ class Product(TimeStampedModel):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     tags = models.ManyToManyField(Tag, blank=True, related_name="products")
+    # Values of the category's PRODUCT-scope attributes, keyed by ``CategoryAttribute.code``.
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     # "From" price = cheapest variant, kept in step by catalog services so listings sort without a join.
     price_amount = models.BigIntegerField(_("from price (minor units)"), default=0)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
@@ -75,6 +118,10 @@ class Product(TimeStampedModel):
     sales_count = models.PositiveIntegerField(default=0)
     rating_avg = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField(default=0)
+    # The weighted search document (title A; brand and tags B; category path C; description D), written
+    # by ``catalog.search.product_search_vector_refresh`` whenever one of its sources changes.
+    # PostgreSQL only; NULL elsewhere.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [
@@ -90,14 +137,34 @@ class Product(TimeStampedModel):
                 name="catalog_prod_delist_at",
                 condition=models.Q(delist_at__isnull=False),
             ),
-            # PostgreSQL only (the migration skips them elsewhere). The expression must stay identical
-            # to catalog.search.product_columns_vector() for full-text matches to use the index.
-            GinIndex(
-                SearchVector("title", weight="A", config="english")
-                + SearchVector("brand", weight="B", config="english")
-                + SearchVector("description", weight="D", config="english"),
-                name="catalog_prod_search_gin",
+            # Listing sorts over visible (active) products, each matching an ORDER BY of
+            # ``catalog.selectors`` so the first page is an index scan, not a sort of the catalogue.
+            # Those with NULLS LAST are PostgreSQL only (SQLite cannot index it; the migration skips them).
+            models.Index(
+                F("published_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="catalog_prod_active_newest",
+                condition=Q(status="active"),
             ),
+            models.Index(
+                fields=["price_amount", "id"], name="catalog_prod_active_price", condition=Q(status="active")
+            ),
+            models.Index(
+                F("sales_count").desc(),
+                F("rating_avg").desc(nulls_last=True),
+                F("id").desc(),
+                name="catalog_prod_active_best",
+                condition=Q(status="active"),
+            ),
+            models.Index(
+                F("rating_avg").desc(nulls_last=True),
+                F("rating_count").desc(),
+                F("id").desc(),
+                name="catalog_prod_active_rating",
+                condition=Q(status="active"),
+            ),
+            # PostgreSQL only (the migration skips them elsewhere).
+            GinIndex(fields=["search_vector"], name="catalog_prod_search_vector"),
             # Trigram index for typo-tolerant title matches (pg_trgm) and case-insensitive LIKE.
             GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="catalog_prod_title_trgm"),
         ]
@@ -142,6 +209,31 @@ class ProductVariant(TimeStampedModel):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+
+def product_image_path(instance: ProductImage, filename: str) -> str:
+    """Uploads are re-encoded by the images service, so the stored name is ours, not the client's."""
+    return f"products/{instance.product_id}/{filename}"
+
+
+class ProductImage(TimeStampedModel):
+    """An uploaded picture of a product, validated and re-encoded, with a generated thumbnail."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(
+        _("image"), upload_to=product_image_path, width_field="width", height_field="height"
+    )
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=product_image_path, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    alt_text = models.CharField(_("alternative text"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.image.name
 
 
 class ProductStatusEvent(models.Model):

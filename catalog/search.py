@@ -10,15 +10,10 @@ Only ``django.contrib.postgres`` expressions and indexes are used; the app itsel
 
 from __future__ import annotations
 
-from django.contrib.postgres.aggregates import StringAgg
+from collections.abc import Callable, Iterable
+
 from django.contrib.postgres.lookups import TrigramWordSimilar
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorExact,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connections
 from django.db.models import (
     Case,
@@ -28,11 +23,10 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Length, Substr
 
 from catalog.models import Category, Product, Tag
 
@@ -49,79 +43,93 @@ def search_backend(queryset: QuerySet) -> str:
     return "postgresql" if connections[queryset.db].vendor == "postgresql" else "basic"
 
 
-def product_columns_vector() -> SearchVector:
-    """The weighted vector of the product's own columns. The functional GIN index in
-    ``Product.Meta.indexes`` is built on exactly this expression, so matches on it can use the index."""
-    return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("brand", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="D", config=SEARCH_CONFIG)
-    )
+def product_search_vector_refresh(*, product_ids: Iterable[int] | None = None) -> int:
+    """Rewrite ``Product.search_vector`` of the given products (all products when ``None``) from their
+    title (weight A), brand and tag names (B), the names of their category and its ancestors (C) and
+    description (D). One UPDATE; a no-op returning 0 on databases without full-text search.
+
+    Called by every service that changes one of those sources (listing create/edit, tag changes,
+    category rename or move) and by ``manage.py catalog_search_reindex`` for bulk loads."""
+    connection = connections[Product.objects.db]
+    if connection.vendor != "postgresql":
+        return 0
+    ids = None if product_ids is None else sorted(set(product_ids))
+    if ids is not None and not ids:
+        return 0
+    product = Product._meta.db_table
+    tags = Product.tags.through._meta.db_table
+    tag = Tag._meta.db_table
+    category = Category._meta.db_table
+    # Only table names from model metadata are interpolated; values are parameters.
+    sql = f"""
+        UPDATE {product} AS p SET search_vector =
+            setweight(to_tsvector(%(config)s::regconfig, p.title), 'A')
+            || setweight(to_tsvector(%(config)s::regconfig, p.brand || ' ' || coalesce((
+                SELECT string_agg(t.name, ' ') FROM {tags} AS pt JOIN {tag} AS t ON t.id = pt.tag_id
+                WHERE pt.product_id = p.id), '')), 'B')
+            || setweight(to_tsvector(%(config)s::regconfig, coalesce((
+                SELECT string_agg(a.name, ' ') FROM {category} AS c JOIN {category} AS a
+                    ON c.path LIKE a.path || '%%'
+                WHERE c.id = p.category_id), '')), 'C')
+            || setweight(to_tsvector(%(config)s::regconfig, p.description), 'D')
+    """  # noqa: S608
+    params: dict[str, object] = {"config": SEARCH_CONFIG}
+    if ids is not None:
+        sql += " WHERE p.id = ANY(%(ids)s)"
+        params["ids"] = ids
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
-def _tag_names() -> Subquery:
-    """All tag names of the product as one space-separated string (a correlated subquery, no join)."""
-    return Subquery(
-        Tag.objects.filter(products=OuterRef("pk"))
-        .order_by()
-        .values("products")
-        .annotate(names=StringAgg("name", delimiter=" "))
-        .values("names")[:1]
-    )
+def product_search_vector_reindex(
+    *, batch_size: int = 5000, on_batch: Callable[[int], None] = lambda done: None
+) -> int:
+    """Refresh every product's search document in id-ordered batches (one short UPDATE each, so a
+    large catalogue is never locked as a whole); ``on_batch`` gets each batch's row count (progress)."""
+    if connections[Product.objects.db].vendor != "postgresql":
+        return 0
+    done, last_id = 0, 0
+    while True:
+        ids = list(
+            Product.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return done
+        count = product_search_vector_refresh(product_ids=ids)
+        done += count
+        last_id = ids[-1]
+        on_batch(count)
 
 
-def _any_word(words: list[str]) -> SearchQuery:
-    any_word = SearchQuery(words[0], search_type="plain", config=SEARCH_CONFIG)
-    for word in words[1:]:
-        any_word |= SearchQuery(word, search_type="plain", config=SEARCH_CONFIG)
-    return any_word
+def product_search_vector_refresh_category(*, category_path: str) -> int:
+    """After a category is renamed or moved: refresh every product in its subtree."""
+    ids = Product.objects.filter(category__path__startswith=category_path).values_list("pk", flat=True)
+    return product_search_vector_refresh(product_ids=list(ids))
 
 
 def _qs_search_postgresql(queryset: QuerySet[Product], *, words: list[str], query: str) -> QuerySet[Product]:
-    """Two steps, so the indexes do the finding and the weighted vector only ranks a few rows:
-
-    1. candidates: any word in the product's columns (functional GIN index), in a tag or the category
-       name (small tables, then the primary/foreign key), or a title close to the query (trigram GIN);
-    2. the candidates whose whole document (columns + tags + category) matches the query as a
-       ``websearch`` query (every word, "quoted phrases", -exclusions), or whose title is that close.
-    """
+    """Products whose stored search document matches the query as a ``websearch`` query (every word,
+    "quoted phrases", -exclusions), or whose title is close to it (a typo); both conditions are served
+    by GIN indexes (``search_vector``, trigram on ``title``). Ranked by ``ts_rank`` of the weighted
+    document plus the title's trigram word similarity."""
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    any_word = _any_word(words)
     title_close = TrigramWordSimilar(F("title"), Value(query))
-    tagged = Product.tags.through.objects.filter(
-        SearchVectorExact(SearchVector("tag__name", config=SEARCH_CONFIG), any_word)
-    ).values("product_id")
-    categories = Category.objects.filter(
-        SearchVectorExact(SearchVector("name", config=SEARCH_CONFIG), any_word)
-    ).values("pk")
-    # A UNION of id sets rather than ORed conditions: each branch can then use its own index.
-    candidates = (
-        Product.objects.filter(SearchVectorExact(product_columns_vector(), any_word))
-        .values("pk")
-        .union(
-            tagged,
-            Product.objects.filter(category_id__in=categories).values("pk"),
-            Product.objects.filter(title_close).values("pk"),
-        )
-    )
-    document = (
-        product_columns_vector()
-        + SearchVector(_tag_names(), weight="B", config=SEARCH_CONFIG)
-        + SearchVector("category__name", weight="C", config=SEARCH_CONFIG)
-    )
-    return (
-        queryset.filter(pk__in=candidates)
-        .filter(Q(SearchVectorExact(document, search_query)) | Q(title_close))
-        .annotate(
-            relevance=Cast(SearchRank(document, search_query), FloatField())
-            + TrigramWordSimilarity(Value(query), "title")
-        )
+    return queryset.filter(Q(search_vector=search_query) | Q(title_close)).annotate(
+        relevance=Cast(SearchRank(F("search_vector"), search_query), FloatField())
+        + TrigramWordSimilarity(Value(query), "title")
     )
 
 
 def _qs_search_basic(queryset: QuerySet[Product], *, words: list[str], query: str) -> QuerySet[Product]:
     score = Case(When(title__iexact=query, then=Value(100.0)), default=Value(0.0), output_field=FloatField())
     for word in words:
+        # The name of the product's category or of one of its ancestors (a path prefix of its path).
+        in_category = Exists(
+            Category.objects.filter(
+                name__icontains=word, path=Substr(OuterRef("category__path"), 1, Length("path"))
+            )
+        )
         tag_match = Exists(
             Product.tags.through.objects.filter(product_id=OuterRef("pk"), tag__name__icontains=word)
         )
@@ -129,13 +137,13 @@ def _qs_search_basic(queryset: QuerySet[Product], *, words: list[str], query: st
             Q(title__icontains=word)
             | Q(brand__icontains=word)
             | Q(description__icontains=word)
-            | Q(category__name__icontains=word)
+            | Q(in_category)
             | tag_match
         )
         score = score + Case(
             When(title__icontains=word, then=Value(8.0)),
             When(Q(brand__icontains=word) | Q(tag_match), then=Value(4.0)),
-            When(category__name__icontains=word, then=Value(2.0)),
+            When(in_category, then=Value(2.0)),
             default=Value(1.0),
             output_field=FloatField(),
         )

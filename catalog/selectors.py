@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SellerProfile
 from catalog import search
-from catalog.models import Category, Product, ProductVariant
+from catalog.models import Category, Product, ProductImage, ProductVariant
 
-NAV_CACHE_KEY = "catalog:nav-categories:v1"
+NAV_CACHE_KEY = "catalog:category-structure:v1"
 NAV_CACHE_SECONDS = 300
 SEARCH_MAX_WORDS = 8
 SEARCH_MAX_LENGTH = 200
@@ -63,10 +63,11 @@ class ProductSort(models.TextChoices):
     RATING = "rating", _("Customer rating")
 
 
-# "-id" last on every ordering so pages never repeat or skip a product between requests.
+# The id last on every ordering so pages never repeat or skip a product between requests; each ordering
+# matches one partial index of ``Product.Meta.indexes`` (price: the same index read backwards).
 _SORT_ORDERING = {
     ProductSort.NEWEST: (F("published_at").desc(nulls_last=True), "-id"),
-    ProductSort.PRICE_ASC: ("price_amount", "-id"),
+    ProductSort.PRICE_ASC: ("price_amount", "id"),
     ProductSort.PRICE_DESC: ("-price_amount", "-id"),
     ProductSort.BEST_SELLING: ("-sales_count", F("rating_avg").desc(nulls_last=True), "-id"),
     ProductSort.RATING: (F("rating_avg").desc(nulls_last=True), "-rating_count", "-id"),
@@ -95,12 +96,16 @@ def product_sort_parse(value: str | None, *, searching: bool = False) -> Product
 
 
 def product_list_visible() -> QuerySet[Product]:
-    """THE visibility rule: every shopper-facing product read starts here."""
-    return Product.objects.filter(
+    """THE visibility rule: every shopper-facing product read starts here. A product is visible when it
+    is ACTIVE, its seller is APPROVED, and neither its category nor any ancestor of it is inactive."""
+    queryset = Product.objects.filter(
         status=Product.Status.ACTIVE,
         seller__status=SellerProfile.Status.APPROVED,
         category__is_active=True,
     )
+    for path in category_inactive_paths():
+        queryset = queryset.exclude(category__path__startswith=path)
+    return queryset
 
 
 def product_qs_order(queryset: QuerySet[Product], *, sort: ProductSort | str) -> QuerySet[Product]:
@@ -317,10 +322,16 @@ def product_qs_for_listing(queryset: QuerySet[Product]) -> QuerySet[Product]:
         .order_by("price_amount", "position", "id")
         .values("compare_at_amount")[:1]
     )
+    cover = ProductImage.objects.filter(product_id=OuterRef("pk")).order_by("position", "id")
     return (
         queryset.select_related("seller", "category")
         .only(*LISTING_FIELDS)
-        .annotate(compare_at_amount=Subquery(cheapest_compare_at))
+        .annotate(
+            compare_at_amount=Subquery(cheapest_compare_at),
+            # Storage names (not URLs) of the first image's thumbnail and its alt text; "" or None if none.
+            cover_thumbnail=Subquery(cover.values("thumbnail")[:1]),
+            cover_alt=Subquery(cover.values("alt_text")[:1]),
+        )
     )
 
 
@@ -364,11 +375,11 @@ def product_list_best_sellers(*, limit: int = 12) -> list[Product]:
 
 
 def product_get_visible(*, slug: str) -> Product | None:
-    """A visible product with what its page needs: seller, category, variants (in order) and tags."""
+    """A visible product with what its page needs: seller, category, variants, images (in order), tags."""
     return (
         product_list_visible()
         .select_related("seller", "category")
-        .prefetch_related("variants", "tags")
+        .prefetch_related("variants", "images", "tags")
         .filter(slug=slug)
         .first()
     )
@@ -411,26 +422,48 @@ def category_list_children(*, category: Category) -> list[Category]:
     return list(Category.objects.get_children(category).filter(is_active=True))
 
 
-def category_list_top() -> list[dict[str, str]]:
-    """Active root categories as ``{"name", "slug"}`` for the header nav and home tiles.
-
-    Cached for a few minutes: it is on every storefront page and changes rarely. A category edit shows
-    up in the nav within ``NAV_CACHE_SECONDS``.
-    """
-    top = cache.get(NAV_CACHE_KEY)
-    if top is None:
-        top = list(
-            Category.objects.get_root_nodes()
-            .filter(is_active=True)
-            .order_by("position", "name")
-            .values("name", "slug")
+def _category_structure() -> dict[str, list]:
+    """The two facts about the tree every storefront page needs, from one query, cached for a few
+    minutes: the active roots (header nav, home tiles) and the paths of the inactive categories that have
+    no inactive ancestor (every product below one of them is hidden). A category edit calls
+    ``category_list_top_invalidate``; anything else shows up within ``NAV_CACHE_SECONDS``."""
+    structure = cache.get(NAV_CACHE_KEY)
+    if structure is None:
+        rows = (
+            Category.objects.filter(Q(depth=1) | Q(is_active=False))
+            .order_by("path")
+            .values("path", "name", "slug", "depth", "is_active", "position")
         )
-        cache.set(NAV_CACHE_KEY, top, NAV_CACHE_SECONDS)
-    return top
+        top: list[dict] = []
+        inactive: list[str] = []
+        for row in rows:
+            if not row["is_active"]:
+                if not any(row["path"].startswith(outer) for outer in inactive):
+                    inactive.append(row["path"])
+            elif row["depth"] == 1:
+                top.append(row)
+        top.sort(key=lambda row: (row["position"], row["name"]))
+        structure = {
+            "top": [{"name": row["name"], "slug": row["slug"]} for row in top],
+            "inactive_paths": inactive,
+        }
+        cache.set(NAV_CACHE_KEY, structure, NAV_CACHE_SECONDS)
+    return structure
+
+
+def category_list_top() -> list[dict[str, str]]:
+    """Active root categories as ``{"name", "slug"}`` for the header nav and home tiles (cached)."""
+    return _category_structure()["top"]
+
+
+def category_inactive_paths() -> list[str]:
+    """Tree paths under which every product is hidden (cached, see ``_category_structure``)."""
+    return _category_structure()["inactive_paths"]
 
 
 def category_list_top_invalidate() -> None:
-    """For the category services to call after a write, so the nav does not wait out the cache."""
+    """For the category services (and the admin) to call after a write, so the nav and the visibility
+    rule do not wait out their caches."""
     cache.delete(NAV_CACHE_KEY)
 
 

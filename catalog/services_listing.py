@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from catalog.models import Category, Product, ProductVariant, StockMovement, Tag
+from catalog.search import product_search_vector_refresh
 from catalog.services import product_price_sync, stock_adjust
 from catalog.transitions import IllegalTransition, product_transition
 from common.exceptions import ApplicationError
@@ -353,6 +354,7 @@ def product_create(
     product.tags.set(_tags_get_or_create(tag_names))
     _variants_write(seller_id=seller_id, product=product, actor_id=actor_id, variants=variants)
     _publish_if_asked(product=product, actor_id=actor_id, publish=publish)
+    product_search_vector_refresh(product_ids=[product.id])
     product.refresh_from_db()
     return product
 
@@ -394,6 +396,7 @@ def product_update(
     product.tags.set(_tags_get_or_create(tag_names))
     _variants_write(seller_id=seller_id, product=product, actor_id=actor_id, variants=variants)
     _publish_if_asked(product=product, actor_id=actor_id, publish=publish)
+    product_search_vector_refresh(product_ids=[product.id])
     product.refresh_from_db()
     return product
 

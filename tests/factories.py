@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Address, SellerProfile, User
+from catalog import search
 from catalog.models import Category, Product, ProductVariant, Tag
 
 
@@ -82,6 +83,17 @@ class ProductFactory(factory.django.DjangoModelFactory):
     price_amount = 1999
     currency = "USD"
     published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # What the listing services do after every write: keep the stored search document current.
+        if create:
+            search.product_search_vector_refresh(product_ids=[instance.pk])
 
 
 class ProductVariantFactory(factory.django.DjangoModelFactory):

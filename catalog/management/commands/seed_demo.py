@@ -2,12 +2,14 @@
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from tqdm import tqdm
 
+from catalog import search
 from catalog.demo import DEMO_LOGINS, DemoSeedResult, ProgressBar, ProgressFactory, demo_seed, no_progress
+from catalog.models import Product
 
 
 class _TqdmStream:
@@ -71,6 +73,10 @@ class Command(BaseCommand):
             seed=options["seed"],
             progress=self._progress_factory() if show_progress else no_progress,
         )
+        # Bulk inserts bypass the listing services, so build the search documents here in one pass.
+        total = Product.objects.count()
+        with self._progress_factory()("search index", total) if show_progress else nullcontext() as bar:
+            search.product_search_vector_reindex(on_batch=bar.update if bar else lambda done: None)
         if options["verbosity"] > 0:
             self.stdout.write(self.style.SUCCESS(self._summary(result, time.monotonic() - started)))
         self.stdout.write("Demo logins:")

@@ -8,9 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import SellerProfile
-from catalog import search, selectors
+from catalog import selectors
 from catalog.models import Category, Product
-from tests.factories import ProductFactory, SellerProfileFactory, TagFactory, category_create
+from tests.factories import (
+    ProductFactory,
+    ProductVariantFactory,
+    SellerProfileFactory,
+    TagFactory,
+    category_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +73,7 @@ def test_tag_and_category_name_matches_are_found(gym):
     # given
     camping = category_create("Camping")
     ProductFactory(slug="stove", category=camping, title="Stove")
-    ProductFactory(slug="tent", category=gym, title="Tent").tags.add(TagFactory(name="ultralight"))
+    ProductFactory(slug="tent", category=gym, title="Tent", tags=[TagFactory(name="ultralight")])
     ProductFactory(slug="rope", category=gym, title="Rope")
 
     # when / then
@@ -77,7 +83,7 @@ def test_tag_and_category_name_matches_are_found(gym):
 
 def test_every_word_must_match_but_words_may_match_different_fields(gym):
     # given a tent whose tag holds one word and whose category the other
-    ProductFactory(slug="tent", category=gym, title="Tent").tags.add(TagFactory(name="ultralight"))
+    ProductFactory(slug="tent", category=gym, title="Tent", tags=[TagFactory(name="ultralight")])
     ProductFactory(slug="rope", category=gym, title="Rope")
 
     # when / then
@@ -200,18 +206,47 @@ def test_without_postgresql_a_search_without_results_suggests_no_titles_but_cate
     assert 'href="/c/gym/"' in html
 
 
-def test_the_full_text_index_is_built_on_the_expression_search_matches_with():
-    index = next(i for i in Product._meta.indexes if i.name == "catalog_prod_search_gin")
+def test_a_product_is_found_by_the_name_of_an_ancestor_category():
+    # given a product two levels below "Outdoor"
+    outdoor = category_create("Outdoor")
+    tents = category_create("Tents", parent=category_create("Camping", parent=outdoor))
+    ProductFactory(slug="dome", category=tents, title="Dome")
+    ProductFactory(slug="rug", category=category_create("Home"), title="Rug")
 
-    assert index.expressions == (search.product_columns_vector(),)
+    # when / then
+    assert _slugs(selectors.product_list(query="outdoor")) == ["dome"]
+
+
+def test_a_search_finds_a_listing_by_its_new_title_after_the_seller_edits_it(gym):
+    # given a listing edited through the listing service
+    from catalog import services_listing
+
+    product = ProductFactory(slug="bell", category=gym, title="Kettlebell")
+    variant = ProductVariantFactory(product=product, sku="KB-1")
+    services_listing.product_update(
+        seller_id=product.seller_id,
+        product_id=product.id,
+        actor_id=None,
+        title="Cast iron weight",
+        category_id=gym.id,
+        variants=[services_listing.VariantInput(id=variant.id, sku="KB-1", price_amount=1999, stock=10)],
+    )
+
+    # when / then
+    assert _slugs(selectors.product_list(query="cast iron")) == ["bell"]
+    assert _slugs(selectors.product_list(query="kettlebell")) == []
 
 
 def test_search_counts_sellers_once_per_product(gym):
     # given one seller with two matching products, each with two matching tags
     seller = SellerProfileFactory()
     for slug in ("one", "two"):
-        ProductFactory(slug=slug, category=gym, seller=seller, title="Scarf").tags.add(
-            TagFactory(name="wool"), TagFactory(name="woollen")
+        ProductFactory(
+            slug=slug,
+            category=gym,
+            seller=seller,
+            title="Scarf",
+            tags=[TagFactory(name="wool"), TagFactory(name="woollen")],
         )
 
     # when

@@ -100,8 +100,9 @@ def test_listing_carries_the_compare_at_price_of_the_cheapest_variant():
 def test_search_needs_every_word_and_matches_title_brand_description_and_tags():
     # given
     shelf = category_create("Shelf")
-    lamp = ProductFactory(slug="lamp", category=shelf, title="Brass desk lamp", brand="Lumo")
-    lamp.tags.add(TagFactory(name="vintage"))
+    ProductFactory(
+        slug="lamp", category=shelf, title="Brass desk lamp", brand="Lumo", tags=[TagFactory(name="vintage")]
+    )
     ProductFactory(slug="chair", category=shelf, title="Oak chair", description="A sturdy vintage chair.")
     ProductFactory(slug="mug", category=shelf, title="Mug", brand="Lumo")
 
@@ -113,8 +114,7 @@ def test_search_needs_every_word_and_matches_title_brand_description_and_tags():
 
 def test_a_product_with_two_matching_tags_is_listed_once():
     # given
-    product = ProductFactory(slug="scarf", title="Scarf")
-    product.tags.add(TagFactory(name="wool"), TagFactory(name="woolly"))
+    ProductFactory(slug="scarf", title="Scarf", tags=[TagFactory(name="wool"), TagFactory(name="woolly")])
 
     # when
     found = _slugs(selectors.product_list(query="wool"))

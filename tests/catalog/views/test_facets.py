@@ -270,6 +270,7 @@ def test_facet_counts_stay_three_queries_for_any_number_of_brands(django_assert_
     root = category_create("Root")
     _add_products(90, category=root)
     filters = selectors.ProductFacetFilters(brands=("Brand 0",), in_stock=True)
+    selectors.category_inactive_paths()  # the cached tree structure, read by every listing
 
     with django_assert_num_queries(3):
         facets = selectors.product_facet_counts(

@@ -18,11 +18,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-HOME_MAX = 3  # nav, new arrivals, best sellers
+HOME_MAX = 3  # category structure (nav + hidden branches), new arrivals, best sellers
 CATEGORY_MAX = 9  # nav, category, ancestors, children, facet totals, brands, attributes, count, page
 SELLER_STORE_MAX = 4  # nav, seller, count, page
 SEARCH_MAX = 6  # nav, facet totals, brands, attributes, count, page
-PRODUCT_MAX = 5  # nav, product+seller+category, variants, tags, ancestors
+PRODUCT_MAX = 6  # category structure, product+seller+category, variants, images, tags, ancestors
 
 
 @pytest.fixture

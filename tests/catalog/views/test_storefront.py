@@ -320,10 +320,9 @@ def test_seller_store_of_an_unapproved_seller_is_404(client, status):
 
 def test_search_finds_by_title_and_by_tag_and_records_the_search(client):
     # given
-    lamp = ProductFactory(slug="lamp", title="Brass lamp")
-    ProductFactory(slug="vase", title="Vase").tags.add(TagFactory(name="brass"))
+    ProductFactory(slug="lamp", title="Brass lamp", tags=[TagFactory(name="lighting")])
+    ProductFactory(slug="vase", title="Vase", tags=[TagFactory(name="brass")])
     ProductFactory(slug="rug", title="Rug")
-    lamp.tags.add(TagFactory(name="lighting"))
 
     # when
     by_word = client.get(reverse("catalog:search"), {"q": "brass"})
