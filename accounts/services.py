@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Address, SellerProfile, SellerStatusEvent, User
 from analytics.services import track
+from catalog import services as catalog_services
 from common.exceptions import ApplicationError
 from common.services import model_update
 
@@ -136,6 +137,8 @@ def seller_status_transition(*, seller_id: int, actor: User, action: str, reason
         actor=actor,
         reason=reason,
     )
+    # The seller's listings appear in or vanish from the storefront.
+    catalog_services.listing_cache_invalidate()
     track(
         event_type="seller_status_changed",
         user_id=actor.id,

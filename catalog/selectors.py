@@ -7,19 +7,25 @@ ACTIVE, its seller is APPROVED and its own category is active.
 
 from __future__ import annotations
 
+import hashlib
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Length, Substr
 from django.db.models.lookups import LessThan
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SellerProfile
 from catalog import search
+from catalog.listing_cache import listing_cache_invalidate, listing_version, memo_forget, memo_get
 from catalog.models import Category, Product, ProductImage, ProductVariant
 
 NAV_CACHE_KEY = "catalog:category-structure:v1"
@@ -366,12 +372,82 @@ def product_list_unfiltered(
 
 
 def product_list_new_arrivals(*, limit: int = 12) -> list[Product]:
-    return list(product_list(sort=ProductSort.NEWEST)[:limit])
+    return product_list_by_ids(ids=_ids_cached(product_list(sort=ProductSort.NEWEST)[:limit]))
 
 
 def product_list_best_sellers(*, limit: int = 12) -> list[Product]:
     """Products that have sold at least once, most sold first."""
-    return list(product_list(sort=ProductSort.BEST_SELLING).filter(sales_count__gt=0)[:limit])
+    best = product_list(sort=ProductSort.BEST_SELLING).filter(sales_count__gt=0)[:limit]
+    return product_list_by_ids(ids=_ids_cached(best))
+
+
+# --- cached listing reads -------------------------------------------------------------------------
+#
+# Which products a listing holds (its ids per page, its total and its facet counts) is the expensive
+# part of a listing page: it scans every match. It is cached for ``LISTING_CACHE_SECONDS``, keyed by the
+# listing's own SQL, so a new product or a changed count shows up within that time. What a card shows
+# (title, price, stock, and visibility itself) is always read live by ``product_list_by_ids``: a delisted
+# product disappears from every page at once.
+
+LISTING_CACHE_SECONDS = 60
+
+
+def _queryset_cache_key(prefix: str, queryset: QuerySet, *extra: object) -> str:
+    sql, params = queryset.query.sql_with_params()
+    raw = repr((sql, params, extra, listing_version()))
+    digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    return f"catalog:{prefix}:{digest}"
+
+
+def _ids_cached(queryset: QuerySet[Product]) -> list[int]:
+    key = _queryset_cache_key("ids", queryset)
+    ids = cache.get(key)
+    if ids is None:
+        ids = [product.pk for product in queryset]
+        cache.set(key, ids, LISTING_CACHE_SECONDS)
+    return ids
+
+
+def product_list_by_ids(*, ids: list[int]) -> list[Product]:
+    """The visible products among ``ids`` as listing cards, in the order of ``ids``; one query."""
+    if not ids:
+        return []
+    by_id = {p.pk: p for p in product_qs_for_listing(product_list_visible().filter(pk__in=ids))}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+class ListingPaginator(Paginator):
+    """A paginator over a listing queryset whose count and page ids are cached (see above); the page's
+    products are read live. ``Paginator.get_page`` semantics are unchanged."""
+
+    @cached_property
+    def count(self) -> int:
+        key = _queryset_cache_key("count", self.object_list)
+        count = cache.get(key)
+        if count is None:
+            count = self.object_list.count()
+            cache.set(key, count, LISTING_CACHE_SECONDS)
+        return count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = _ids_cached(self.object_list[bottom:top]) if top > bottom else []
+        return self._get_page(product_list_by_ids(ids=ids), number, self)
+
+
+def product_facet_counts_cached(
+    queryset: QuerySet[Product], *, filters: ProductFacetFilters
+) -> ProductFacets:
+    """``product_facet_counts``, cached for ``LISTING_CACHE_SECONDS`` per listing, filters and language
+    (the facet labels are translated when they are computed)."""
+    key = _queryset_cache_key("facets", queryset.order_by(), filters, get_language())
+    facets = cache.get(key)
+    if facets is None:
+        facets = product_facet_counts(queryset, filters=filters)
+        cache.set(key, facets, LISTING_CACHE_SECONDS)
+    return facets
 
 
 def product_get_visible(*, slug: str) -> Product | None:
@@ -412,6 +488,24 @@ def category_get_visible(*, slug: str) -> Category | None:
     return category_list_visible().filter(slug=slug).first()
 
 
+def category_page_get(*, slug: str) -> tuple[Category, list[Category], list[Category]] | None:
+    """A visible category with its ancestors (root first) and active children, for its page; cached
+    with the tree structure (a category edit calls ``category_list_top_invalidate``)."""
+    key = f"catalog:category-page:{_category_structure()['version']}:{slug}"
+    found = cache.get(key)
+    if found is None:
+        category = category_get_visible(slug=slug)
+        if category is None:
+            return None
+        found = (
+            category,
+            category_list_ancestors(category=category),
+            category_list_children(category=category),
+        )
+        cache.set(key, found, NAV_CACHE_SECONDS)
+    return found
+
+
 def category_list_ancestors(*, category: Category) -> list[Category]:
     """Root first, parent last: one ``path IN (...)`` query on the materialised path (none for a root)."""
     return list(Category.objects.get_ancestors(category))
@@ -427,6 +521,10 @@ def _category_structure() -> dict[str, list]:
     minutes: the active roots (header nav, home tiles) and the paths of the inactive categories that have
     no inactive ancestor (every product below one of them is hidden). A category edit calls
     ``category_list_top_invalidate``; anything else shows up within ``NAV_CACHE_SECONDS``."""
+    return memo_get(NAV_CACHE_KEY, _category_structure_load)
+
+
+def _category_structure_load() -> dict[str, list]:
     structure = cache.get(NAV_CACHE_KEY)
     if structure is None:
         rows = (
@@ -446,6 +544,8 @@ def _category_structure() -> dict[str, list]:
         structure = {
             "top": [{"name": row["name"], "slug": row["slug"]} for row in top],
             "inactive_paths": inactive,
+            # Names this generation of the tree in other caches' keys (``category_page_get``).
+            "version": time.time_ns(),
         }
         cache.set(NAV_CACHE_KEY, structure, NAV_CACHE_SECONDS)
     return structure
@@ -462,9 +562,11 @@ def category_inactive_paths() -> list[str]:
 
 
 def category_list_top_invalidate() -> None:
-    """For the category services (and the admin) to call after a write, so the nav and the visibility
-    rule do not wait out their caches."""
+    """For the category services (and the admin) to call after a write, so the nav, the visibility
+    rule and the listings do not wait out their caches."""
     cache.delete(NAV_CACHE_KEY)
+    memo_forget(NAV_CACHE_KEY)
+    listing_cache_invalidate()
 
 
 # --- sellers --------------------------------------------------------------------------------------

@@ -10,9 +10,18 @@ from django.db import transaction
 from django.db.models import F, Min
 from django.utils.translation import gettext as _
 
+from catalog.listing_cache import listing_cache_invalidate
 from catalog.models import Product, ProductVariant, StockMovement
 from catalog.transitions import IllegalTransition, product_transition
 from common.exceptions import ApplicationError
+
+__all__ = [
+    "OutOfStock",
+    "listing_cache_invalidate",
+    "product_price_sync",
+    "products_schedule_run",
+    "stock_adjust",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +71,8 @@ def stock_adjust(
 def product_price_sync(*, product_id: int) -> int:
     """Keep the listing's "from" price equal to its cheapest variant (listings sort on it without a join)."""
     cheapest = ProductVariant.objects.filter(product_id=product_id).aggregate(m=Min("price_amount"))["m"] or 0
-    Product.objects.filter(pk=product_id).exclude(price_amount=cheapest).update(price_amount=cheapest)
+    if Product.objects.filter(pk=product_id).exclude(price_amount=cheapest).update(price_amount=cheapest):
+        listing_cache_invalidate()
     return cheapest
 
 

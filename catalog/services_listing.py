@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Category, Product, ProductVariant, StockMovement, Tag
 from catalog.search import product_search_vector_refresh
-from catalog.services import product_price_sync, stock_adjust
+from catalog.services import listing_cache_invalidate, product_price_sync, stock_adjust
 from catalog.transitions import IllegalTransition, product_transition
 from common.exceptions import ApplicationError
 from common.money import Money
@@ -355,6 +355,7 @@ def product_create(
     _variants_write(seller_id=seller_id, product=product, actor_id=actor_id, variants=variants)
     _publish_if_asked(product=product, actor_id=actor_id, publish=publish)
     product_search_vector_refresh(product_ids=[product.id])
+    listing_cache_invalidate()
     product.refresh_from_db()
     return product
 
@@ -397,6 +398,7 @@ def product_update(
     _variants_write(seller_id=seller_id, product=product, actor_id=actor_id, variants=variants)
     _publish_if_asked(product=product, actor_id=actor_id, publish=publish)
     product_search_vector_refresh(product_ids=[product.id])
+    listing_cache_invalidate()
     product.refresh_from_db()
     return product
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.listing_cache import listing_cache_invalidate
 from catalog.models import Product, ProductStatusEvent
 from common.exceptions import ApplicationError
 
@@ -54,4 +55,5 @@ def product_transition(*, product_id: int, to_status: str, actor_id: int | None,
     ProductStatusEvent.objects.create(
         product=product, from_status=from_status, to_status=to_status, actor_id=actor_id, reason=reason[:500]
     )
+    listing_cache_invalidate()
     return product

@@ -1,9 +1,9 @@
 """Fixtures shared by the whole suite. Service fixtures (Celery worker, browser) live in their own plugins."""
 
 import pytest
-from django.core.cache import cache
 
 from analytics.buffer import get_buffer
+from tests.caches import caches_clear
 
 pytest_plugins = ["tests.plugins.services", "tests.plugins.browser"]
 
@@ -16,9 +16,9 @@ def _fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counters and cached fragments live in the (possibly Redis) cache: start each test clean."""
-    cache.clear()
+    caches_clear()
     yield
-    cache.clear()
+    caches_clear()
 
 
 @pytest.fixture(autouse=True)

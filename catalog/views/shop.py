@@ -6,15 +6,20 @@ Views parse the request, call ``catalog.selectors`` and hand the results to temp
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.cache import cache
+from django.core.paginator import Page
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -38,8 +43,9 @@ _SCHEMA_CONDITION = {
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, *, per_page: int = PAGE_SIZE) -> Page:
-    """A page of ``queryset``: a non-numeric ``?page=`` gives page 1, one past the end the last page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """A page of a product listing: a non-numeric ``?page=`` gives page 1, one past the end the last
+    page. Which products are on it is cached briefly; the cards are read live (``ListingPaginator``)."""
+    return selectors.ListingPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def _crumb(label: str, url: str | None = None) -> dict[str, Any]:
@@ -122,8 +128,35 @@ class StorefrontMixin:
         return context
 
 
+# Query parameters that change what a listing shows; anything else (utm_*, fbclid…) shares the cache.
+_LISTING_PARAMS = frozenset({"page", "sort", "q", *ProductFacetFilter.base_filters})
+
+
+def _listing_cache_key(request: HttpRequest, *, kind: str, ident: object = "") -> str:
+    params = sorted(
+        (name, value) for name, values in request.GET.lists() if name in _LISTING_PARAMS for value in values
+    )
+    raw = repr((kind, ident, params, get_language(), selectors.listing_version()))
+    return "catalog:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+
+def _cached_fragment(key: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``build()`` once per ``LISTING_CACHE_SECONDS`` (and catalogue change): the rendered HTML of a
+    listing's expensive part and the few facts the rest of the page needs."""
+    fragment = cache.get(key)
+    if fragment is None:
+        fragment = build()
+        cache.set(key, fragment, selectors.LISTING_CACHE_SECONDS)
+    return fragment
+
+
 class ProductListMixin(StorefrontMixin):
-    """A sortable, paginated product grid."""
+    """A sortable, paginated product grid.
+
+    The grid, the facet sidebar and the pagination are rendered once and cached per listing, query
+    string and language for ``selectors.LISTING_CACHE_SECONDS``; any change to what a listing shows
+    (a listing published, delisted or repriced, a seller suspended) starts a new cache generation
+    (``selectors.listing_version``), so a change is visible on the next request."""
 
     request: HttpRequest
 
@@ -150,7 +183,7 @@ class ProductListMixin(StorefrontMixin):
         filterset.is_valid()
         filters = filterset.facet_filters()
         sort = self.sort_requested(searching=searching)
-        facets = selectors.product_facet_counts(
+        facets = selectors.product_facet_counts_cached(
             selectors.product_list_unfiltered(category=category, query=query), filters=filters
         )
         products = selectors.product_list(category=category, query=query, filters=filters, sort=sort)
@@ -161,14 +194,40 @@ class ProductListMixin(StorefrontMixin):
             **self.product_page(products, sort=sort, searching=searching),
         }
 
+    def cached_listing(
+        self, *, template_name: str, kind: str, ident: object, build: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """``{"listing_html": …, "total": …}`` from the cache, or rendered from ``build()``'s context."""
+
+        def render() -> dict[str, Any]:
+            context = build()
+            facets = context.get("facets")
+            return {
+                "listing_html": render_to_string(template_name, context, request=self.request),
+                "total": facets.total if facets is not None else context["page_obj"].paginator.count,
+            }
+
+        key = _listing_cache_key(self.request, kind=kind, ident=ident)
+        return _cached_fragment(key, render)
+
 
 class HomeView(StorefrontMixin, TemplateView):
     template_name = "shop/catalog/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["new_arrivals"] = selectors.product_list_new_arrivals(limit=12)
-        context["best_sellers"] = selectors.product_list_best_sellers(limit=12)
+
+        def build() -> dict[str, Any]:
+            sections = {
+                "new_arrivals": selectors.product_list_new_arrivals(limit=12),
+                "best_sellers": selectors.product_list_best_sellers(limit=12),
+            }
+            html = render_to_string(
+                "shop/catalog/includes/home_sections.html", sections, request=self.request
+            )
+            return {"sections_html": html}
+
+        context.update(_cached_fragment(_listing_cache_key(self.request, kind="home"), build))
         return context
 
 
@@ -177,19 +236,26 @@ class CategoryDetailView(ProductListMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        category = selectors.category_get_visible(slug=kwargs["slug"])
-        if category is None:
+        found = selectors.category_page_get(slug=kwargs["slug"])
+        if found is None:
             raise Http404(_("No such category."))
+        category, ancestors, subcategories = found
         self.request.analytics_object = category  # type: ignore[attr-defined]
-        ancestors = selectors.category_list_ancestors(category=category)
         context.update(
             category=category,
             breadcrumbs=_category_crumbs(ancestors, category, link_last=False),
-            subcategories=selectors.category_list_children(category=category),
+            subcategories=subcategories,
             canonical_url=self.request.build_absolute_uri(
                 reverse("catalog:category-detail", args=[category.slug])
             ),
-            **self.faceted_product_page(category=category),
+        )
+        context.update(
+            self.cached_listing(
+                template_name="shop/catalog/includes/category_listing.html",
+                kind="category",
+                ident=category.pk,
+                build=lambda: {**context, **self.faceted_product_page(category=category)},
+            )
         )
         return context
 
@@ -238,7 +304,17 @@ class SellerStoreView(ProductListMixin, TemplateView):
             canonical_url=self.request.build_absolute_uri(
                 reverse("catalog:seller-store", args=[seller.slug])
             ),
-            **self.product_page(selectors.product_list(seller=seller, sort=sort), sort=sort),
+        )
+        context.update(
+            self.cached_listing(
+                template_name="shop/catalog/includes/seller_listing.html",
+                kind="seller",
+                ident=seller.pk,
+                build=lambda: {
+                    **context,
+                    **self.product_page(selectors.product_list(seller=seller, sort=sort), sort=sort),
+                },
+            )
         )
         return context
 
@@ -252,11 +328,24 @@ class SearchView(ProductListMixin, TemplateView):
         context["query"] = query
         if not query:
             return context
-        context.update(self.faceted_product_page(query=query, searching=True))
-        # Recorded and suggested on what the words found, before the shopper's facets narrowed it.
-        results = context["facets"].total
-        if not results:
-            context["suggestions"] = selectors.product_search_suggestions(query=query)
+
+        def build() -> dict[str, Any]:
+            listing = {**context, **self.faceted_product_page(query=query, searching=True)}
+            # Suggested on what the words found, before the shopper's facets narrowed it.
+            if not listing["facets"].total:
+                listing["suggestions"] = selectors.product_search_suggestions(query=query)
+            return listing
+
+        context.update(
+            self.cached_listing(
+                template_name="shop/catalog/includes/search_listing.html",
+                kind="search",
+                ident=query,
+                build=build,
+            )
+        )
+        # Recorded on what the words found, before the shopper's facets narrowed it.
+        results = context["total"]
         # One event per search, not per page of results.
         if self.request.GET.get("page", "1") == "1":
             user = self.request.user

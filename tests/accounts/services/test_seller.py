@@ -105,7 +105,7 @@ def test_seller_approve_records_who_and_when_and_emails_the_seller_after_commit(
         assert mailoutbox == []  # nothing leaves before the commit
 
     seller.refresh_from_db()
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the e-mail, and a new generation of cached storefront listings
     assert seller.status == Status.APPROVED
     assert seller.status_reason == ""
     assert seller.status_changed_by == operator

@@ -1,13 +1,14 @@
 """Storefront pages run a fixed number of SQL queries however many products a page shows.
 
-Bounds are measured with a cold cache (the header category nav is one query on a miss) and an
-anonymous visitor; a signed-in visitor adds the session and user lookups.
+Bounds are measured with a cold cache and an anonymous visitor; a signed-in visitor adds the session
+and user lookups. A listing page's ids, counts, facets and rendered grid are cached, so the same page
+again costs no query at all until the cache expires or the catalogue changes.
 """
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
+from tests.caches import caches_clear
 from tests.factories import (
     ProductFactory,
     ProductVariantFactory,
@@ -18,10 +19,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-HOME_MAX = 3  # category structure (nav + hidden branches), new arrivals, best sellers
-CATEGORY_MAX = 9  # nav, category, ancestors, children, facet totals, brands, attributes, count, page
-SELLER_STORE_MAX = 4  # nav, seller, count, page
-SEARCH_MAX = 6  # nav, facet totals, brands, attributes, count, page
+# "ids, cards": a listing reads the ids of a page (cached), then the cards of those ids (live).
+HOME_MAX = 5  # category structure (nav + hidden branches), new arrivals ids, cards, best sellers ids, cards
+CATEGORY_MAX = 10  # structure, category, ancestors, children, 3 facet queries, count, ids, cards
+SELLER_STORE_MAX = 5  # structure, seller, count, ids, cards
+SEARCH_MAX = 7  # structure, 3 facet queries, count, ids, cards
 PRODUCT_MAX = 6  # category structure, product+seller+category, variants, images, tags, ancestors
 
 
@@ -51,7 +53,7 @@ def _add_products(count: int, *, categories, seller=None) -> None:
 
 
 def _get(client, url, bound, assert_max, params=None):
-    cache.clear()
+    caches_clear()
     with assert_max(bound) as captured:
         response = client.get(url, params or {})
     assert response.status_code == 200
@@ -133,3 +135,31 @@ def test_product_page_queries_do_not_grow_with_variants_or_tags(client, tree, dj
 
     # then
     assert for_small == for_big == PRODUCT_MAX
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "params"),
+    [
+        ("catalog:home", [], {}),
+        ("catalog:category-detail", ["middle"], {"sort": "price-asc", "in_stock": "true"}),
+        ("catalog:search", [], {"q": "widget", "page": "2"}),
+    ],
+)
+def test_the_same_listing_again_is_served_from_the_cache_without_a_query(
+    client, tree, django_assert_num_queries, name, args, params
+):
+    # given a page seen once
+    _add_products(30, categories=[tree["middle"], tree["leaf"]])
+    url = reverse(name, args=args)
+    first = client.get(url, params)
+
+    # when it is asked for again (with a tracking parameter that does not change the listing)
+    with django_assert_num_queries(0):
+        again = client.get(url, {**params, "utm_source": "newsletter"})
+
+    # then the listing part is the same (the header differs: CSRF token, the return path of the
+    # language form)
+    assert again.status_code == first.status_code == 200
+    fragment = "sections_html" if name == "catalog:home" else "listing_html"
+    assert 'class="product-card"' in first.context[fragment]
+    assert again.context[fragment] == first.context[fragment]

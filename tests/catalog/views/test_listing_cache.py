@@ -1,0 +1,87 @@
+"""Cached listings never show a change late: a write that changes what listings show starts a new
+cache generation when it commits."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.services import seller_suspend
+from catalog.services_listing import VariantInput, product_seller_transition, product_update
+from tests.factories import OperatorFactory, ProductFactory, ProductVariantFactory, category_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _titles(response) -> list[str]:
+    return [product.title for product in response.context["products"]]
+
+
+@pytest.fixture
+def shelf():
+    return category_create("Shelf")
+
+
+def _listing(client, slug="shelf"):
+    return client.get(reverse("catalog:category-detail", args=[slug]))
+
+
+def test_a_delisted_product_leaves_a_cached_category_page_at_once(
+    client, shelf, django_capture_on_commit_callbacks
+):
+    # given a category page in the cache with two products
+    lamp = ProductFactory(title="Lamp", category=shelf)
+    ProductVariantFactory(product=lamp)
+    ProductFactory(title="Vase", category=shelf)
+    assert sorted(_titles(_listing(client))) == ["Lamp", "Vase"]
+
+    # when the seller delists one
+    with django_capture_on_commit_callbacks(execute=True):
+        product_seller_transition(
+            seller_id=lamp.seller_id, product_id=lamp.id, action="delist", actor_id=None
+        )
+
+    # then the next request no longer shows it, and the count follows
+    response = _listing(client)
+    assert _titles(response) == ["Vase"]
+    assert "1 product" in response.context["listing_html"]
+
+
+def test_a_new_price_shows_on_a_cached_category_page_at_once(
+    client, shelf, django_capture_on_commit_callbacks
+):
+    # given
+    lamp = ProductFactory(title="Lamp", category=shelf, price_amount=1999)
+    variant = ProductVariantFactory(product=lamp, sku="LAMP-1", price_amount=1999)
+    assert "$19.99" in _listing(client).context["listing_html"]
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        product_update(
+            seller_id=lamp.seller_id,
+            product_id=lamp.id,
+            actor_id=None,
+            title="Lamp",
+            category_id=shelf.id,
+            variants=[VariantInput(id=variant.id, sku="LAMP-1", price_amount=2500, stock=10)],
+        )
+
+    # then
+    html = _listing(client).context["listing_html"]
+    assert "$25.00" in html
+    assert "$19.99" not in html
+
+
+def test_a_suspended_sellers_products_leave_cached_search_results_at_once(
+    client, shelf, django_capture_on_commit_callbacks
+):
+    # given
+    lamp = ProductFactory(title="Brass lamp", category=shelf)
+    ProductFactory(title="Brass vase", category=shelf)
+    assert len(client.get(reverse("catalog:search"), {"q": "brass"}).context["products"]) == 2
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        seller_suspend(seller_id=lamp.seller_id, actor=OperatorFactory(), reason="Counterfeits")
+
+    # then
+    response = client.get(reverse("catalog:search"), {"q": "brass"})
+    assert _titles(response) == ["Brass vase"]
