@@ -8,5 +8,6 @@ urlpatterns = [
     path("categories/", views.CategoryListApi.as_view(), name="category-list"),
     path("categories/<slug:slug>/", views.CategoryDetailApi.as_view(), name="category-detail"),
     path("products/", views.ProductListApi.as_view(), name="product-list"),
+    path("facets/", views.ProductFacetsApi.as_view(), name="product-facets"),
     path("products/<slug:slug>/", views.ProductDetailApi.as_view(), name="product-detail"),
 ]

@@ -4,16 +4,21 @@ Every queryset comes from ``catalog.selectors`` (one visibility rule for pages a
 only parse, call the selector and serialize.
 """
 
+import dataclasses
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import selectors
 from catalog.api.filters import ProductFilter
+from catalog.models import Product
 
 
 class _CategoryRefSerializer(serializers.Serializer):
@@ -96,6 +101,8 @@ class ProductListApi(generics.ListAPIView):
     serializer_class = OutputSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no database reads
+            return Product.objects.none()
         return selectors.product_list()
 
 
@@ -141,3 +148,45 @@ class ProductDetailApi(APIView):
         if product is None:
             raise Http404(_("No such product."))
         return Response(self.OutputSerializer(product).data)
+
+
+class ListingPagination(PageNumberPagination):
+    """Page numbers as everywhere else, with the listing's count and page ids cached briefly (the
+    products themselves are read live): see ``selectors.ListingPaginator``."""
+
+    django_paginator_class = selectors.ListingPaginator
+
+
+ProductListApi.pagination_class = ListingPagination
+
+
+class ProductFacetsApi(generics.GenericAPIView):
+    """Facet counts for a product listing: the same parameters as the product list (category, seller,
+    q, and the facets themselves). Each facet is counted with every *other* facet applied, so a client
+    can show how many products each further choice would give. Cached briefly per listing."""
+
+    permission_classes = [AllowAny]
+    filterset_class = ProductFilter  # for the schema's parameters; ``get`` validates with it itself
+    pagination_class = None
+    queryset = Product.objects.none()
+
+    @extend_schema_serializer(component_name="ProductFacets")
+    class OutputSerializer(serializers.Serializer):
+        total = serializers.IntegerField(help_text="Products in the listing before any facet applies.")
+        brands = serializers.ListField(child=serializers.DictField())
+        conditions = serializers.ListField(child=serializers.DictField())
+        seller_ratings = serializers.ListField(child=serializers.DictField())
+        in_stock = serializers.DictField(allow_null=True)
+        attributes = serializers.ListField(child=serializers.DictField())
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request):
+        filterset = ProductFilter(request.GET, queryset=Product.objects.none(), request=request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        data = filterset.form.cleaned_data
+        unfiltered = selectors.product_list_unfiltered(
+            category=data.get("category"), seller=data.get("seller"), query=data.get("q") or ""
+        )
+        facets = selectors.product_facet_counts_cached(unfiltered, filters=filterset.facet_filters())
+        return Response(self.OutputSerializer(dataclasses.asdict(facets)).data)

@@ -220,8 +220,8 @@ def test_product_list_is_paginated_by_24_with_a_fixed_number_of_queries(api):
     # then
     assert (first.json()["count"], len(first.json()["results"])) == (30, 24)
     assert len(second.json()["results"]) == 6
-    assert len(page_1) == 3  # category structure (cached afterwards), count, page
-    assert len(page_2) == 3  # category lookup, count, page
+    assert len(page_1) == 4  # category structure (cached afterwards), count, page ids, products
+    assert len(page_2) == 4  # category lookup, count, page ids, products
 
 
 def test_category_list_is_the_visible_tree(api):
