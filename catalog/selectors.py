@@ -263,7 +263,9 @@ def _attribute_facets(
     ]
 
 
-def product_facet_counts(queryset: QuerySet[Product], *, filters: ProductFacetFilters) -> ProductFacets:
+def product_facet_counts(
+    queryset: QuerySet[Product], *, filters: ProductFacetFilters, with_attributes: bool = True
+) -> ProductFacets:
     """Counts for the facet sidebar of a listing whose unfiltered products are ``queryset``.
 
     Each facet counts with every *other* facet applied (so ticking one brand still shows the others'
@@ -301,7 +303,7 @@ def product_facet_counts(queryset: QuerySet[Product], *, filters: ProductFacetFi
     ]
     return ProductFacets(
         total=totals["total"],
-        attributes=_attribute_facets(base, conditions=conditions, filters=filters),
+        attributes=_attribute_facets(base, conditions=conditions, filters=filters) if with_attributes else [],
         brands=brands,
         conditions=[
             FacetValue(value, label, totals[f"condition_{value}"], value in filters.conditions)
@@ -438,14 +440,14 @@ class ListingPaginator(Paginator):
 
 
 def product_facet_counts_cached(
-    queryset: QuerySet[Product], *, filters: ProductFacetFilters
+    queryset: QuerySet[Product], *, filters: ProductFacetFilters, with_attributes: bool = True
 ) -> ProductFacets:
     """``product_facet_counts``, cached for ``LISTING_CACHE_SECONDS`` per listing, filters and language
     (the facet labels are translated when they are computed)."""
-    key = _queryset_cache_key("facets", queryset.order_by(), filters, get_language())
+    key = _queryset_cache_key("facets", queryset.order_by(), filters, with_attributes, get_language())
     facets = cache.get(key)
     if facets is None:
-        facets = product_facet_counts(queryset, filters=filters)
+        facets = product_facet_counts(queryset, filters=filters, with_attributes=with_attributes)
         cache.set(key, facets, LISTING_CACHE_SECONDS)
     return facets
 

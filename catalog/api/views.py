@@ -162,7 +162,7 @@ ProductListApi.pagination_class = ListingPagination
 
 class ProductFacetsApi(generics.GenericAPIView):
     """Facet counts for a product listing: the same parameters as the product list (category, seller,
-    q, and the facets themselves). Each facet is counted with every *other* facet applied, so a client
+    q, and the facets themselves). Attribute facets (colour, size) are counted within a category only. Each facet is counted with every *other* facet applied, so a client
     can show how many products each further choice would give. Cached briefly per listing."""
 
     permission_classes = [AllowAny]
@@ -188,5 +188,7 @@ class ProductFacetsApi(generics.GenericAPIView):
         unfiltered = selectors.product_list_unfiltered(
             category=data.get("category"), seller=data.get("seller"), query=data.get("q") or ""
         )
-        facets = selectors.product_facet_counts_cached(unfiltered, filters=filterset.facet_filters())
+        facets = selectors.product_facet_counts_cached(
+            unfiltered, filters=filterset.facet_filters(), with_attributes=data.get("category") is not None
+        )
         return Response(self.OutputSerializer(dataclasses.asdict(facets)).data)

@@ -183,8 +183,12 @@ class ProductListMixin(StorefrontMixin):
         filterset.is_valid()
         filters = filterset.facet_filters()
         sort = self.sort_requested(searching=searching)
+        # Attribute facets (colour, size…) belong to a category's goods; a search across every
+        # category offers the general facets only (and saves the costliest count).
         facets = selectors.product_facet_counts_cached(
-            selectors.product_list_unfiltered(category=category, query=query), filters=filters
+            selectors.product_list_unfiltered(category=category, query=query),
+            filters=filters,
+            with_attributes=category is not None,
         )
         products = selectors.product_list(category=category, query=query, filters=filters, sort=sort)
         return {

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 HOME_MAX = 5  # category structure (nav + hidden branches), new arrivals ids, cards, best sellers ids, cards
 CATEGORY_MAX = 10  # structure, category, ancestors, children, 3 facet queries, count, ids, cards
 SELLER_STORE_MAX = 5  # structure, seller, count, ids, cards
-SEARCH_MAX = 7  # structure, 3 facet queries, count, ids, cards
+SEARCH_MAX = 6  # structure, 2 facet queries (no attribute facets across categories), count, ids, cards
 PRODUCT_MAX = 6  # category structure, product+seller+category, variants, images, tags, ancestors
 
 
