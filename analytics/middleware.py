@@ -2,7 +2,8 @@
 
 The middleware runs after the view, records successful HTML GETs of the URL namespaces listed in
 ``ANALYTICS_PAGEVIEW_NAMESPACES`` through ``track`` (a buffer append, no SQL) and sets the anonymous
-visitor cookie. A view may name the object shown by setting ``request.analytics_object = obj``.
+visitor cookie. A view may name the object shown by setting ``request.analytics_object = obj`` (or, for
+a page served from a cache, ``("app_label.model", pk)``).
 """
 
 import secrets
@@ -57,12 +58,14 @@ class PageViewMiddleware:
         # it); for anonymous ones the lazy object stays cheap: no session row exists to load.
         user = getattr(request, "user", None)
         authenticated = bool(user is not None and user.is_authenticated)
+        # A model instance, or ("app_label.model", pk) when the page came from a cache.
         obj = getattr(request, "analytics_object", None)
+        reference = {"object_type": obj[0], "object_id": obj[1]} if isinstance(obj, tuple) else {"obj": obj}
         track(
             event_type="page_view",
             user_id=user.pk if authenticated else None,
             session_key=visitor_id(request),
-            obj=obj,
+            **reference,
             properties={
                 "view": match.view_name,
                 **({"q": request.GET["q"][:200]} if "q" in request.GET else {}),

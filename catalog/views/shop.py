@@ -11,11 +11,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -150,6 +151,60 @@ def _cached_fragment(key: str, build: Callable[[], dict[str, Any]]) -> dict[str,
     return fragment
 
 
+def _page_cacheable(request: HttpRequest) -> bool:
+    """A visitor with neither a session nor pending messages sees exactly what every such visitor sees
+    (the header has no per-visitor part for them), so the whole page can be shared."""
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.user.is_authenticated
+    )
+
+
+class AnonymousPageCacheMixin:
+    """Whole storefront pages for visitors without a session, cached like the listing fragments (per
+    path, listing parameters, language and listing generation). What a page does besides rendering
+    (naming the object shown for analytics, recording a search) is kept in ``page_facts`` and replayed
+    on every request, cached or not."""
+
+    request: HttpRequest
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = (
+            _listing_cache_key(request, kind="page", ident=request.path) if _page_cacheable(request) else None
+        )
+        if key is not None:
+            hit = cache.get(key)
+            if hit is not None:
+                content, facts = hit
+                self.page_replay(facts)
+                return HttpResponse(content)
+        self.page_facts: dict[str, Any] = {}
+        response = super().get(request, *args, **kwargs)  # type: ignore[misc]
+        if key is not None and response.status_code == 200:
+            response.render()
+            cache.set(key, (response.content, self.page_facts), selectors.LISTING_CACHE_SECONDS)
+        self.page_replay(self.page_facts)
+        return response
+
+    def page_replay(self, facts: dict[str, Any]) -> None:
+        request = self.request
+        if "analytics" in facts:
+            request.analytics_object = tuple(facts["analytics"])  # type: ignore[attr-defined]
+        if "search" in facts:
+            user = request.user
+            results = facts["search"]["results"]
+            track(
+                event_type="search" if results else "search_zero_results",
+                user_id=user.pk if user.is_authenticated else None,
+                session_key=visitor_id(request),
+                properties=facts["search"],
+                path=request.path,
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
+
+
 class ProductListMixin(StorefrontMixin):
     """A sortable, paginated product grid.
 
@@ -215,7 +270,7 @@ class ProductListMixin(StorefrontMixin):
         return _cached_fragment(key, render)
 
 
-class HomeView(StorefrontMixin, TemplateView):
+class HomeView(AnonymousPageCacheMixin, StorefrontMixin, TemplateView):
     template_name = "shop/catalog/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -235,7 +290,7 @@ class HomeView(StorefrontMixin, TemplateView):
         return context
 
 
-class CategoryDetailView(ProductListMixin, TemplateView):
+class CategoryDetailView(AnonymousPageCacheMixin, ProductListMixin, TemplateView):
     template_name = "shop/catalog/category_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -244,7 +299,7 @@ class CategoryDetailView(ProductListMixin, TemplateView):
         if found is None:
             raise Http404(_("No such category."))
         category, ancestors, subcategories = found
-        self.request.analytics_object = category  # type: ignore[attr-defined]
+        self.page_facts["analytics"] = ("catalog.category", category.pk)
         context.update(
             category=category,
             breadcrumbs=_category_crumbs(ancestors, category, link_last=False),
@@ -293,7 +348,7 @@ class ProductDetailView(StorefrontMixin, TemplateView):
         return context
 
 
-class SellerStoreView(ProductListMixin, TemplateView):
+class SellerStoreView(AnonymousPageCacheMixin, ProductListMixin, TemplateView):
     template_name = "shop/catalog/seller_store.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -301,7 +356,7 @@ class SellerStoreView(ProductListMixin, TemplateView):
         seller = selectors.seller_get_visible(slug=kwargs["slug"])
         if seller is None:
             raise Http404(_("No such shop."))
-        self.request.analytics_object = seller  # type: ignore[attr-defined]
+        self.page_facts["analytics"] = ("accounts.sellerprofile", seller.pk)
         sort = self.sort_requested()
         context.update(
             seller=seller,
@@ -323,7 +378,7 @@ class SellerStoreView(ProductListMixin, TemplateView):
         return context
 
 
-class SearchView(ProductListMixin, TemplateView):
+class SearchView(AnonymousPageCacheMixin, ProductListMixin, TemplateView):
     template_name = "shop/catalog/search.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -348,19 +403,10 @@ class SearchView(ProductListMixin, TemplateView):
                 build=build,
             )
         )
-        # Recorded on what the words found, before the shopper's facets narrowed it.
-        results = context["total"]
-        # One event per search, not per page of results.
+        # Recorded on what the words found, before the shopper's facets narrowed it; one event per
+        # search, not per page of results.
         if self.request.GET.get("page", "1") == "1":
-            user = self.request.user
-            track(
-                event_type="search" if results else "search_zero_results",
-                user_id=user.pk if user.is_authenticated else None,
-                session_key=visitor_id(self.request),
-                properties={"q": query, "results": results},
-                path=self.request.path,
-                user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
-            )
+            self.page_facts["search"] = {"q": query, "results": context["total"]}
         return context
 
 

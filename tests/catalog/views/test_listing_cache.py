@@ -5,6 +5,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import seller_suspend
+from analytics.models import Event
+from analytics.services import events_flush
 from catalog.services_listing import VariantInput, product_seller_transition, product_update
 from tests.factories import OperatorFactory, ProductFactory, ProductVariantFactory, category_create
 
@@ -85,3 +87,21 @@ def test_a_suspended_sellers_products_leave_cached_search_results_at_once(
     # then
     response = client.get(reverse("catalog:search"), {"q": "brass"})
     assert _titles(response) == ["Brass vase"]
+
+
+def test_a_page_served_from_the_page_cache_still_records_the_visit_and_the_search(client, shelf):
+    # given
+    ProductFactory(title="Brass lamp", category=shelf)
+    events_flush()
+
+    # when the same category page and the same search are asked for twice (the second time cached)
+    for _ in range(2):
+        assert _listing(client).status_code == 200
+        assert client.get(reverse("catalog:search"), {"q": "brass"}).status_code == 200
+    events_flush()
+
+    # then every request left its events
+    views = Event.objects.filter(type="page_view", object_type="catalog.category")
+    assert list(views.values_list("object_id", flat=True)) == [str(shelf.pk)] * 2
+    searches = Event.objects.filter(type="search").values_list("properties", flat=True)
+    assert list(searches) == [{"q": "brass", "results": 1}] * 2
