@@ -1,4 +1,6 @@
-"""People: users (e-mail login), seller profiles and shopper addresses."""
+"""People: users (e-mail login), seller profiles, their API keys and shopper addresses."""
+
+import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -158,3 +160,34 @@ class SellerStatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seller_id}: {self.from_status} -> {self.to_status}"
+
+
+class SellerApiToken(models.Model):
+    """A seller's key to the seller API. Only a digest of the key is stored: the key itself is shown to
+    the seller once, when it is created. Revoked keys stay as rows (with ``revoked_at``) for the record."""
+
+    seller = models.ForeignKey(SellerProfile, on_delete=models.CASCADE, related_name="api_tokens")
+    # The key's first characters, so the seller can tell which key a script uses; not enough to guess it.
+    prefix = models.CharField(max_length=12)
+    key_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="accounts_sellerapitoken_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.seller_id})"
+
+    @staticmethod
+    def digest(key: str) -> str:
+        # A plain SHA-256 is enough: keys are 240 random bits, so there is nothing to brute-force, and the
+        # lookup by digest compares no secret byte by byte.
+        return hashlib.sha256(key.encode()).hexdigest()

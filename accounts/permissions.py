@@ -6,6 +6,8 @@
   where they stand; a suspended seller gets a 403 page with the operator's reason.
 * ``OperatorRequiredMixin`` — active staff only; everyone else, signed in or not, gets a 404 so operator
   pages are not discoverable.
+* ``IsApprovedSeller`` — the DRF counterpart of ``SellerRequiredMixin`` for the seller API: anyone else gets
+  a 403 (401 without credentials); checked on every request, so a suspension cuts off the API at once.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from django.contrib.auth.mixins import AccessMixin, LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
 
-from accounts.models import SellerProfile
+from accounts.models import SellerApiToken, SellerProfile
 from accounts.selectors import seller_get_for_user
 
 
@@ -43,3 +47,23 @@ class OperatorRequiredMixin:
         if not getattr(request.user, "is_operator", False):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+
+class IsApprovedSeller(BasePermission):
+    """Sets ``request.seller`` (the approved profile) like ``SellerRequiredMixin`` does for pages."""
+
+    message = _("Only approved sellers may use the seller API.")
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user.is_authenticated:
+            return False
+        if isinstance(request.auth, SellerApiToken):
+            profile = request.auth.seller  # read with the key on this very request
+        else:
+            profile = seller_get_for_user(user=request.user)
+        if profile is None or profile.status != SellerProfile.Status.APPROVED:
+            if profile is not None and profile.status == SellerProfile.Status.SUSPENDED:
+                self.message = _("Your shop is suspended.")
+            return False
+        request.seller = profile
+        return True

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import Address, SellerProfile, User
+from accounts.models import Address, SellerApiToken, SellerProfile, User
 
 
 def address_list(*, user: User) -> QuerySet[Address]:
@@ -40,3 +40,18 @@ def seller_get_public(*, slug: str) -> SellerProfile:
         )
     except SellerProfile.DoesNotExist:
         raise Http404("No such shop") from None
+
+
+def seller_api_token_active_get(*, seller_id: int) -> SellerApiToken | None:
+    """The seller's current API key (at most one is active at a time)."""
+    return SellerApiToken.objects.filter(seller_id=seller_id, revoked_at__isnull=True).first()
+
+
+def seller_api_token_get_by_key(*, key: str) -> SellerApiToken | None:
+    """The active key matching ``key``, with its seller and user (read fresh on every request, so a
+    suspension or revocation takes effect at once)."""
+    return (
+        SellerApiToken.objects.filter(key_digest=SellerApiToken.digest(key), revoked_at__isnull=True)
+        .select_related("seller__user")
+        .first()
+    )

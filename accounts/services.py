@@ -1,8 +1,11 @@
-"""Every write to accounts data: seller applications and their review, and the shopper's address book."""
+"""Every write to accounts data: seller applications and their review, sellers' API keys and the shopper's
+address book."""
 
 from __future__ import annotations
 
 import logging
+import secrets
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -14,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Address, SellerProfile, SellerStatusEvent, User
+from accounts.models import Address, SellerApiToken, SellerProfile, SellerStatusEvent, User
 from analytics.services import track
 from catalog import services as catalog_services
 from common.exceptions import ApplicationError
@@ -294,3 +297,46 @@ def address_delete(*, user: User, address_id: int) -> None:
         if successor is not None:
             successor.is_default = True
             successor.save(update_fields=["is_default", "updated_at"])
+
+
+# --- Seller API keys ----------------------------------------------------------------------------------
+
+API_KEY_PREFIX = "mps_"
+# Writing ``last_used_at`` on every request would turn each API read into a write; a minute is precise enough.
+API_KEY_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+@transaction.atomic
+def seller_api_token_create(*, seller_id: int) -> tuple[SellerApiToken, str]:
+    """A new API key for an approved seller, replacing (revoking) the one they had. Returns the row and
+    the key itself: the only moment it exists in clear, so the caller shows it once and forgets it."""
+    # The profile lock serialises two "regenerate" clicks; the partial unique constraint is the backstop.
+    profile = SellerProfile.objects.select_for_update().filter(pk=seller_id).first()
+    if profile is None or profile.status != Status.APPROVED:
+        raise ApplicationError(_("Only approved sellers can use the seller API."))
+    now = timezone.now()
+    SellerApiToken.objects.filter(seller=profile, revoked_at__isnull=True).update(revoked_at=now)
+    key = API_KEY_PREFIX + secrets.token_urlsafe(30)
+    token = SellerApiToken(seller=profile, prefix=key[:12], key_digest=SellerApiToken.digest(key))
+    token.full_clean(validate_constraints=False)
+    token.save()
+    return token, key
+
+
+@transaction.atomic
+def seller_api_token_revoke(*, seller_id: int, token_id: int) -> None:
+    """Revoke one of the seller's own keys; another seller's key is "not found"."""
+    revoked = SellerApiToken.objects.filter(pk=token_id, seller_id=seller_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not revoked:
+        raise ApplicationError(_("This API key does not exist or was already revoked."))
+
+
+def seller_api_token_touch(*, token: SellerApiToken) -> None:
+    """Remember when a key was last used, at most once per ``API_KEY_TOUCH_INTERVAL``."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < API_KEY_TOUCH_INTERVAL:
+        return
+    SellerApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

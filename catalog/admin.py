@@ -1,23 +1,101 @@
 """Operators' view of the catalog. Derived numbers (from-price, sales, ratings) and product status are
-read-only here: they are maintained by catalog/orders/reviews services, and a status change must go
-through the product transition service (with its audit row) once it exists."""
+read-only here: they are maintained by catalog/orders/reviews services, and a status change goes only
+through ``catalog.services_review`` (approve, reject, delist, each with its audit row and the seller's
+e-mail), from actions that ask for a reason on a confirmation page where one is required.
 
-from django.contrib import admin
+The listing review queue (``ListingReview``) lists the products waiting in PENDING_REVIEW, oldest first.
+A category edit or move refreshes the category caches and the search documents of the products below it
+(their search document includes the names of the category and its ancestors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from catalog.models import Category, Product, ProductVariant, Tag
+from catalog import selectors
+from catalog.listing_cache import listing_cache_invalidate
+from catalog.models import (
+    Category,
+    CategoryAttribute,
+    ListingReview,
+    Product,
+    ProductStatusEvent,
+    ProductVariant,
+    Tag,
+)
+from catalog.screening import REASON_PREFIX
+from catalog.search import product_search_vector_refresh, product_search_vector_refresh_category
+from catalog.services_review import (
+    product_operator_delist,
+    product_review_approve,
+    product_review_reject,
+)
+from common.exceptions import ApplicationError
 from common.money import format_money
+
+Status = Product.Status
+
+
+# --- categories -------------------------------------------------------------------------------------
+
+
+class CategoryAttributeInline(admin.TabularInline):
+    model = CategoryAttribute
+    extra = 0
+    fields = ("code", "name", "type", "scope", "choices", "unit", "is_required", "is_facet", "position")
+
+
+def _category_changed(category_id: int) -> None:
+    """After an edit or a move: the nav/visibility caches and the listing caches start afresh, and every
+    product of the (possibly re-parented or renamed) subtree gets its search document rewritten."""
+    selectors.category_list_top_invalidate()
+    path = Category.objects.filter(pk=category_id).values_list("path", flat=True).first()
+    if path is not None:
+        product_search_vector_refresh_category(category_path=path)
 
 
 @admin.register(Category)
 class CategoryAdmin(TreeAdmin):
     form = movenodeform_factory(Category)
+    inlines = [CategoryAttributeInline]
     list_display = ("name", "slug", "is_active", "position")
     list_filter = ("is_active",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        _category_changed(form.instance.pk)
+
+    def move_node(self, request: HttpRequest) -> HttpResponse:
+        """Drag and drop in the tree: treebeard moves the node, then the caches and documents follow."""
+        response = super().move_node(request)
+        if response.status_code == 200:
+            _category_changed(int(request.POST["node"]))
+        return response
+
+    def delete_model(self, request: HttpRequest, obj: Category) -> None:
+        super().delete_model(request, obj)
+        selectors.category_list_top_invalidate()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Category]) -> None:
+        super().delete_queryset(request, queryset)
+        selectors.category_list_top_invalidate()
 
 
 @admin.register(Tag)
@@ -25,6 +103,102 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+
+
+# --- listing status actions -------------------------------------------------------------------------
+
+
+class ListingReasonForm(forms.Form):
+    """The operator's reason for rejecting or delisting a listing (admin confirmation page)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=ProductStatusEvent._meta.get_field("reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the seller and shown on the listing's edit page."),
+    )
+
+
+_LISTING_ACTIONS: dict[str, tuple[Callable[..., Product], Any]] = {
+    "approve": (product_review_approve, _("Approve")),
+    "reject": (product_review_reject, _("Reject")),
+    "delist": (product_operator_delist, _("Delist")),
+}
+
+
+def _listing_action_run(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, *, action: str, **kwargs: str
+) -> None:
+    """The service once per listing, each in its own transaction; what was refused is reported."""
+    service, label = _LISTING_ACTIONS[action]
+    done, refused = [], []
+    for product in queryset.order_by("pk"):
+        try:
+            service(product_id=product.pk, actor_id=request.user.pk, **kwargs)
+        except ApplicationError as exc:
+            refused.append(f"{product.title}: {exc.message}")
+        else:
+            done.append(product.title)
+    if done:
+        modeladmin.message_user(
+            request,
+            gettext("%(action)s: %(listings)s.") % {"action": label, "listings": ", ".join(done)},
+            messages.SUCCESS,
+        )
+    for line in refused:
+        modeladmin.message_user(
+            request, gettext("Not changed — %(detail)s") % {"detail": line}, messages.ERROR
+        )
+
+
+def _listing_reason_action(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, *, action: str
+) -> TemplateResponse | None:
+    """First call shows a confirmation page asking for the reason; its POST ("apply") runs the action."""
+    _service, label = _LISTING_ACTIONS[action]
+    if "apply" in request.POST:
+        form = ListingReasonForm(request.POST)
+        if form.is_valid():
+            _listing_action_run(
+                modeladmin, request, queryset, action=action, reason=form.cleaned_data["reason"]
+            )
+            return None
+    else:
+        form = ListingReasonForm()
+    opts = modeladmin.model._meta
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": gettext("%(action)s listings") % {"action": label},
+        "opts": opts,
+        "queryset": queryset.select_related("seller"),
+        "form": form,
+        "action_name": f"{action}_listings",
+        "action_label": label,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media,
+    }
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(request, "ops/catalog/listing_status_confirm.html", context)
+
+
+class ProductStatusEventInline(admin.TabularInline):
+    """The listing's status history, newest first; written only by ``product_transition``."""
+
+    model = ProductStatusEvent
+    fk_name = "product"
+    extra = 0
+    fields = ("created_at", "from_status", "to_status", "actor", "reason")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+# --- products ---------------------------------------------------------------------------------------
 
 
 class ProductVariantInline(admin.TabularInline):
@@ -48,7 +222,8 @@ class ProductAdmin(admin.ModelAdmin):
     raw_id_fields = ("seller", "category")
     autocomplete_fields = ("tags",)
     date_hierarchy = "published_at"
-    inlines = [ProductVariantInline]
+    inlines = [ProductVariantInline, ProductStatusEventInline]
+    actions = ["approve_listings", "reject_listings", "delist_listings"]
     readonly_fields = (
         "status",
         "price_amount",
@@ -86,3 +261,155 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.display(description=_("from price"), ordering="price_amount")
     def from_price(self, obj: Product) -> str:
         return format_money(obj.price_amount, obj.currency)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        # Title, brand, tags, description and category feed the search document and the listing cards.
+        super().save_related(request, form, formsets, change)
+        product_search_vector_refresh(product_ids=[form.instance.pk])
+        listing_cache_invalidate()
+
+    @admin.action(description=_("Approve selected listings (pending review)"), permissions=["change"])
+    def approve_listings(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
+        _listing_action_run(self, request, queryset, action="approve")
+
+    @admin.action(description=_("Reject selected listings (pending review)…"), permissions=["change"])
+    def reject_listings(self, request: HttpRequest, queryset: QuerySet[Product]):
+        return _listing_reason_action(self, request, queryset, action="reject")
+
+    @admin.action(description=_("Delist selected listings…"), permissions=["change"])
+    def delist_listings(self, request: HttpRequest, queryset: QuerySet[Product]):
+        return _listing_reason_action(self, request, queryset, action="delist")
+
+
+# --- review queue -----------------------------------------------------------------------------------
+
+
+@admin.register(ListingReview)
+class ListingReviewAdmin(admin.ModelAdmin):
+    """Listings waiting for an operator, oldest first, with why screening held them back."""
+
+    list_display = (
+        "title",
+        "seller",
+        "category",
+        "from_price",
+        "submitted_at",
+        "screening_reasons",
+        "preview_link",
+    )
+    list_select_related = ("seller", "category")
+    search_fields = ("title", "brand", "seller__shop_name")
+    ordering = ("status_changed_at", "id")
+    actions = ["approve_listings", "reject_listings"]
+    inlines = [ProductStatusEventInline]
+    fields = (
+        "title",
+        "seller",
+        "category",
+        "brand",
+        "condition",
+        "description",
+        "from_price",
+        "submitted_at",
+        "screening_reasons",
+        "preview_link",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ListingReview]:
+        held = ProductStatusEvent.objects.filter(
+            product_id=OuterRef("pk"), to_status=Status.PENDING_REVIEW
+        ).order_by("-created_at", "-id")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status=Status.PENDING_REVIEW)
+            .annotate(held_reason=Subquery(held.values("reason")[:1]))
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # listings come from sellers
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # reject instead: the seller keeps the draft and learns why
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        extra_context = {"title": gettext("Listing review queue"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        # A read-only look at the listing: decisions are the list's actions, edits the product admin's.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: ListingReview, form, change: bool) -> None:
+        """Nothing to save: every field here is read-only."""
+
+    def get_urls(self):
+        preview = path(
+            "<int:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="catalog_listingreview_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    @admin.display(description=_("from price"), ordering="price_amount")
+    def from_price(self, obj: ListingReview) -> str:
+        return format_money(obj.price_amount, obj.currency)
+
+    @admin.display(description=_("waiting since"), ordering="status_changed_at")
+    def submitted_at(self, obj: ListingReview):
+        return obj.status_changed_at
+
+    @admin.display(description=_("screening reasons"))
+    def screening_reasons(self, obj: ListingReview) -> str:
+        reason = getattr(obj, "held_reason", None) or ""
+        return reason.removeprefix(REASON_PREFIX)
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, obj: ListingReview) -> str:
+        url = reverse("admin:catalog_listingreview_preview", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, gettext("Preview"))
+
+    def preview_view(self, request: HttpRequest, object_id: int) -> TemplateResponse:
+        """The listing as shoppers will see it once approved (the public page shows live listings only)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        product = (
+            Product.objects.filter(pk=object_id)
+            .select_related("seller", "category")
+            .prefetch_related("variants", "images", "tags")
+            .first()
+        )
+        if product is None:
+            raise Http404
+        variants = list(product.variants.all())
+        selected = next((v for v in variants if v.in_stock), variants[0] if variants else None)
+        context = {
+            "product": product,
+            "variants": variants,
+            "selected_variant": selected,
+            "tags": list(product.tags.all()),
+            "nav_categories": selectors.category_list_top(),
+            "breadcrumbs": [
+                {
+                    "label": gettext("Listing review queue"),
+                    "url": reverse("admin:catalog_listingreview_changelist"),
+                },
+                {"label": product.title, "url": None},
+            ],
+        }
+        return TemplateResponse(request, "ops/catalog/listing_preview.html", context)
+
+    @admin.action(description=_("Approve selected listings"), permissions=["change"])
+    def approve_listings(self, request: HttpRequest, queryset: QuerySet[ListingReview]) -> None:
+        _listing_action_run(self, request, queryset, action="approve")
+
+    @admin.action(description=_("Reject selected listings…"), permissions=["change"])
+    def reject_listings(self, request: HttpRequest, queryset: QuerySet[ListingReview]):
+        return _listing_reason_action(self, request, queryset, action="reject")

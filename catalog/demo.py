@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import math
 import random
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -31,7 +32,8 @@ from django.utils.text import slugify
 
 from accounts.models import Address, SellerProfile, User
 from analytics.models import Event, UserAgentClass
-from catalog.models import Category, Product, ProductVariant, Tag
+from catalog.attributes import BOOLEAN, CHOICE, NUMBER, PRODUCT, VARIANT, AttributeSpec
+from catalog.models import Category, CategoryAttribute, Product, ProductVariant, Tag
 from orders.models import Order, OrderLine, OrderStatus, SellerOrder
 
 DEMO_DOMAIN = "demo.marketplace"
@@ -495,6 +497,78 @@ _SCHEMES: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {
     "lip": ("shade", (("Nude", 100), ("Rose", 100), ("Berry", 100), ("Classic Red", 100), ("Coral", 100))),
 }
 
+# Typed attributes of the demo categories: (department, the department or one of its categories, spec).
+# The variant-scope ones are exactly the keys and values _variant_options writes; a closer definition wins
+# (shoes have their own sizes, sheets and rugs theirs). The product-scope values come from _product_attributes.
+_FASHION_MATERIALS = (
+    "Cotton", "Organic Cotton", "Linen", "Silk", "Satin", "Wool", "Denim", "Polyester", "Nylon", "Leather",
+    "Vegan Leather", "Suede", "Canvas", "Waxed Canvas", "Knit", "Stainless Steel", "Acetate",
+)
+_HOME_MATERIALS = (
+    "Cotton", "Organic Cotton", "Linen", "Wool", "Jute", "Velvet", "Oak", "Walnut", "Teak", "Wood", "Metal",
+    "Stainless Steel", "Cast Iron", "Copper", "Brass", "Ceramic", "Stoneware", "Porcelain", "Glass", "Crystal",
+    "Rattan", "Soy Wax", "Paper", "Canvas", "Plastic",
+)
+# Where neither adjective nor noun names a material: plausible ones by leaf, else by subcategory.
+_MATERIAL_FALLBACK: dict[str, tuple[str, ...]] = {
+    "Women's Clothing": ("Cotton", "Linen", "Silk", "Polyester"), "Women's Jeans": ("Denim",),
+    "Coats & Jackets": ("Wool", "Polyester", "Cotton"), "Men's Clothing": ("Cotton", "Linen", "Polyester"),
+    "Trousers": ("Cotton", "Denim", "Wool"), "Outerwear": ("Nylon", "Polyester", "Wool"),
+    "Shoes": ("Leather", "Suede", "Canvas"), "Bags & Accessories": ("Leather", "Vegan Leather", "Canvas", "Nylon"),
+    "Watches": ("Stainless Steel",), "Sunglasses": ("Acetate",),
+    "Kitchen & Dining": ("Stainless Steel", "Ceramic", "Glass"), "Furniture": ("Oak", "Walnut", "Metal"),
+    "Bedding & Bath": ("Cotton", "Linen"), "Home Decor": ("Metal", "Wood", "Glass"),
+    "Wall Art": ("Paper", "Canvas"), "Candles & Fragrance": ("Soy Wax", "Glass"),
+    "Garden & Outdoor": ("Stainless Steel", "Wood", "Metal"), "Seeds & Bulbs": (),
+    "Grills & Outdoor Cooking": ("Stainless Steel", "Cast Iron"),
+}
+_SCREEN_SIZES = {
+    "Smartphones": (6.1, 6.4, 6.7, 6.9), "Tablets": (8.3, 10.9, 11, 12.9),
+    "Laptops": (13.3, 14, 15.6, 16), "Monitors": (24, 27, 32, 34),
+}
+
+
+def _variant_choice(code: str, name: str, choices: Sequence[str], *, required: bool = False) -> AttributeSpec:
+    return AttributeSpec(code, name, CHOICE, VARIANT, tuple(choices), is_required=required)
+
+
+def _scheme_values(scheme: str) -> tuple[str, ...]:
+    return tuple(value for value, _ in _SCHEMES[scheme][1])
+
+
+_SCREEN_SIZE = AttributeSpec("screen_size", "Screen size", NUMBER, PRODUCT, unit="in")
+_DEMO_ATTRIBUTES: tuple[tuple[str, str, AttributeSpec], ...] = (
+    ("Electronics", "Electronics", _variant_choice("colour", "Colour", _TECH_COLOURS)),
+    ("Electronics", "Electronics", _variant_choice("storage", "Storage", _scheme_values("storage"))),
+    ("Electronics", "Electronics", _variant_choice("capacity", "Capacity", _scheme_values("capacity"))),
+    ("Electronics", "Electronics", _variant_choice("pack", "Pack", _scheme_values("pack"))),
+    *(("Electronics", leaf, _SCREEN_SIZE) for leaf in _SCREEN_SIZES),
+    ("Fashion", "Fashion", _variant_choice("colour", "Colour", _COLOURS)),
+    ("Fashion", "Fashion", _variant_choice("size", "Size", _SIZES)),
+    ("Fashion", "Fashion", AttributeSpec("material", "Material", CHOICE, PRODUCT, _FASHION_MATERIALS)),
+    ("Fashion", "Shoes", _variant_choice("size", "Size (US)", _SHOE_SIZES)),
+    ("Home & Garden", "Home & Garden", _variant_choice("colour", "Colour", _COLOURS)),
+    ("Home & Garden", "Home & Garden", _variant_choice("pack", "Pack", _scheme_values("pack"))),
+    ("Home & Garden", "Home & Garden", AttributeSpec("material", "Material", CHOICE, PRODUCT, _HOME_MATERIALS)),
+    ("Home & Garden", "Bedding & Bath", _variant_choice("size", "Size", _scheme_values("bed"))),
+    ("Home & Garden", "Home Decor", _variant_choice("size", "Size", _scheme_values("rug"))),
+    ("Sports & Outdoors", "Sports & Outdoors", _variant_choice("colour", "Colour", _COLOURS)),
+    ("Sports & Outdoors", "Sports & Outdoors", _variant_choice("size", "Size", _SIZES)),
+    ("Sports & Outdoors", "Sports & Outdoors", _variant_choice("pack", "Pack", _scheme_values("pack"))),
+    ("Toys & Games", "Toys & Games", _variant_choice("colour", "Colour", _COLOURS)),
+    ("Toys & Games", "Toys & Games", _variant_choice("pack", "Pack", _scheme_values("pack"))),
+    ("Toys & Games", "Toys & Games", AttributeSpec("age_from", "Suitable from age", NUMBER, PRODUCT, unit="years")),
+    ("Books", "Books", _variant_choice("format", "Format", _scheme_values("book"), required=True)),
+    ("Books", "Books", AttributeSpec("pages", "Pages", NUMBER, PRODUCT, is_facet=False)),
+    ("Beauty", "Beauty", _variant_choice("size", "Size", _scheme_values("volume"))),
+    ("Beauty", "Beauty", _variant_choice("shade", "Shade", _scheme_values("shade") + _scheme_values("lip"))),
+    ("Beauty", "Beauty", _variant_choice("colour", "Colour", _COLOURS)),
+    ("Beauty", "Beauty", _variant_choice("pack", "Pack", _scheme_values("pack"))),
+    ("Beauty", "Beauty", AttributeSpec("vegan", "Vegan", BOOLEAN, PRODUCT)),
+    ("Collectibles", "Collectibles", _variant_choice("grade", "Grade", _scheme_values("grade"))),
+    ("Collectibles", "Collectibles", AttributeSpec("year", "Year", NUMBER, PRODUCT)),
+)
+
 _SELLERS: tuple[tuple[str, str, str], ...] = (
     # (shop name, kind, departments); the first one belongs to the demo seller login.
     ("Northwind Goods", "business", "Electronics|Home & Garden"),
@@ -665,6 +739,9 @@ def _build_departments() -> tuple[DepartmentSpec, ...]:
 
 DEPARTMENTS = _build_departments()
 DEPARTMENTS_BY_NAME = {dept.name: dept for dept in DEPARTMENTS}
+_LEAF_SUBCATEGORY = {
+    leaf.slug: sub.name for dept in DEPARTMENTS for sub in dept.subcategories for leaf in sub.leaves
+}
 TAG_NAMES = tuple(_GENERIC_TAGS) + tuple(name for dept in DEPARTMENTS for name in dept.tag_names)
 _SITE_ORIGIN = "https://marketplace.localhost"
 
@@ -692,6 +769,7 @@ class DemoSeedResult:
     """How many rows of each kind this run created (zero everywhere on a repeated run)."""
 
     categories: int = 0
+    attribute_definitions: int = 0
     tags: int = 0
     sellers: int = 0
     shoppers: int = 0
@@ -720,6 +798,7 @@ def demo_seed(
     exists: history made in one go stays consistent (every ``order_placed`` event matches an order)."""
     seeder = _Seeder(seed=seed, now=timezone.now(), progress=progress)
     seeder.categories_seed()
+    seeder.attributes_seed()
     seeder.tags_seed()
     seeder.sellers_seed(count=sellers)
     seeder.shoppers_seed(count=shoppers)
@@ -789,6 +868,77 @@ def _variant_options(
     # Options with one price are interchangeable (shades); priced ones are offered from the smallest up.
     chosen = rng.sample(options, count) if all(pct == 100 for _, pct in options) else options[:count]
     return [(value, {attribute: value}, pct) for value, pct in chosen]
+
+
+def _category_slug(department: str, name: str) -> str:
+    """The slug of a department, or of one of its subcategories or leaves, by name."""
+    dept = DEPARTMENTS_BY_NAME[department]
+    if name == dept.name:
+        return dept.slug
+    for sub in dept.subcategories:
+        if name == sub.name:
+            return sub.slug
+        for leaf in sub.leaves:
+            if name == leaf.name:
+                return leaf.slug
+    raise KeyError(f"{department} has no category {name!r}")
+
+
+_INCHES = re.compile(r"(\d+(?:\.\d+)?)-inch")
+_YEAR = re.compile(r"\b(1[89]\d\d|20[0-2]\d)(s?)\b")
+
+
+def _word_matcher(choices: Sequence[str]) -> re.Pattern[str]:
+    """Finds any of ``choices`` as whole words, the longest first ("Organic Cotton" before "Cotton")."""
+    alternatives = "|".join(re.escape(choice) for choice in sorted(choices, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+_MATERIAL_MATCHERS = {
+    "Fashion": (_word_matcher(_FASHION_MATERIALS), {m.casefold(): m for m in _FASHION_MATERIALS}),
+    "Home & Garden": (_word_matcher(_HOME_MATERIALS), {m.casefold(): m for m in _HOME_MATERIALS}),
+}
+
+
+def _material(rng: random.Random, department: str, words: str, leaf: LeafSpec) -> str | None:
+    """The material the title names, else a plausible one for the leaf; None where materials mean
+    nothing (seeds)."""
+    matcher, canonical = _MATERIAL_MATCHERS[department]
+    named = matcher.search(words)
+    if named:
+        return canonical[named[0].casefold()]
+    fallback = _MATERIAL_FALLBACK.get(leaf.name, _MATERIAL_FALLBACK.get(_LEAF_SUBCATEGORY[leaf.slug], ()))
+    return rng.choice(fallback) if fallback else None
+
+
+def _product_attributes(
+    rng: random.Random, dept: DepartmentSpec, leaf: LeafSpec, words: str, tag_names: Sequence[str]
+) -> dict[str, object]:
+    """Product-scope values of one demo product, consistent with its title (``words`` is its adjective
+    and noun) and tags, and valid for ``_DEMO_ATTRIBUTES``. ``rng`` is the product's own stream after
+    every other draw, so the values change nothing else about the product."""
+    values: dict[str, object] = {}
+    if dept.name in _MATERIAL_MATCHERS:
+        material = _material(rng, dept.name, words, leaf)
+        if material:
+            values["material"] = material
+    elif leaf.name in _SCREEN_SIZES:
+        inches = _INCHES.search(words)
+        size = float(inches[1]) if inches else rng.choice(_SCREEN_SIZES[leaf.name])
+        values["screen_size"] = int(size) if size == int(size) else size
+    elif dept.name == "Toys & Games":
+        values["age_from"] = rng.choice((3, 4, 6, 8))
+    elif dept.name == "Books":
+        values["pages"] = rng.randint(96, 720)
+    elif dept.name == "Beauty":
+        values["vegan"] = "Vegan" in tag_names
+    elif dept.name == "Collectibles":
+        year = _YEAR.search(words)
+        if year is None:
+            values["year"] = rng.randint(1950, 2015)
+        else:
+            values["year"] = int(year[1]) + (rng.randint(0, 9) if year[2] else 0)
+    return values
 
 
 def _day_weight(day: date, days_ago: int) -> float:
@@ -983,6 +1133,42 @@ class _Seeder:
         )
         bar.update(1)
         return category
+
+    def attributes_seed(self) -> None:
+        """The typed attributes of the demo categories (``_DEMO_ATTRIBUTES``); one a category already
+        has (by code) is left as it is."""
+        positions: Counter[str] = Counter()
+        wanted: list[tuple[str, int, AttributeSpec]] = []
+        for department, name, spec in _DEMO_ATTRIBUTES:
+            slug = _category_slug(department, name)
+            wanted.append((slug, positions[slug], spec))
+            positions[slug] += 1
+        category_ids = dict(Category.objects.filter(slug__in=positions).values_list("slug", "pk"))
+        existing = set(
+            CategoryAttribute.objects.filter(category_id__in=category_ids.values()).values_list(
+                "category_id", "code"
+            )
+        )
+        missing = [
+            CategoryAttribute(
+                category_id=category_ids[slug],
+                code=spec.code,
+                name=spec.name,
+                type=spec.type,
+                scope=spec.scope,
+                choices=list(spec.choices),
+                unit=spec.unit,
+                is_required=spec.is_required,
+                is_facet=spec.is_facet,
+                position=position,
+            )
+            for slug, position, spec in wanted
+            if slug in category_ids and (category_ids[slug], spec.code) not in existing
+        ]
+        if missing:
+            with transaction.atomic():
+                CategoryAttribute.objects.bulk_create(missing, batch_size=BATCH_SIZE)
+            self.result.attribute_definitions = len(missing)
 
     def tags_seed(self) -> None:
         wanted = {slugify(name): name for name in TAG_NAMES}
@@ -1286,9 +1472,11 @@ class _Seeder:
             _GENERIC_TAGS, rng.choice((0, 1, 1, 2))
         )
         tag_ids = [self.tag_ids[slugify(name)] for name in tag_slugs]
+        attributes = _product_attributes(rng, dept, leaf, f"{adjective} {noun}", tag_slugs)  # draws last
         product = Product(
             seller_id=seller_id,
             category_id=self.leaf_category_ids[leaf.slug],
+            attributes=attributes,
             title=title,
             slug=f"{slugify(title)[:200]}-{index}",
             description=" ".join(sentences),

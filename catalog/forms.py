@@ -3,13 +3,24 @@ rules (SKU uniqueness, allowed categories, transitions) and its errors are put b
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from catalog.attributes import (
+    BOOLEAN,
+    CHOICE,
+    NUMBER,
+    NUMBER_MAX_DECIMAL_PLACES,
+    TEXT_MAX_LENGTH,
+    AttributeSpec,
+)
 from catalog.models import Product, ProductVariant, StockMovement
 from catalog.selectors_seller import seller_category_choices
+from catalog.services_images import ALT_TEXT_MAX_LENGTH, MAX_IMAGES_PER_PRODUCT, product_image_max_bytes
 from catalog.services_listing import (
     LISTING_CURRENCY,
     MAX_TAGS,
@@ -28,6 +39,49 @@ def _minor(value: Decimal | None) -> int | None:
 
 def _major(amount: int | None) -> Decimal | None:
     return None if amount is None else Money(amount, LISTING_CURRENCY).to_decimal()
+
+
+def attribute_form_field(spec: AttributeSpec) -> forms.Field:
+    """A typed field for one category attribute, labelled with its unit. A checkbox cannot say "not
+    stated", so an unticked yes/no attribute is stored as "no"."""
+    if spec.type == BOOLEAN:
+        return forms.BooleanField(label=spec.label, required=False)
+    if spec.type == CHOICE:
+        choices = [("", "---------"), *((choice, choice) for choice in spec.choices)]
+        return forms.ChoiceField(label=spec.label, required=spec.is_required, choices=choices)
+    if spec.type == NUMBER:
+        # 13 digits with 4 after the point: the range and precision ``catalog.attributes`` accepts.
+        return forms.DecimalField(
+            label=spec.label,
+            required=spec.is_required,
+            max_digits=9 + NUMBER_MAX_DECIMAL_PLACES,
+            decimal_places=NUMBER_MAX_DECIMAL_PLACES,
+        )
+    return forms.CharField(label=spec.label, required=spec.is_required, max_length=TEXT_MAX_LENGTH)
+
+
+def _attribute_values(cleaned: Mapping[str, object], names: Mapping[str, str]) -> dict[str, object]:
+    """{code: value} from cleaned form data, given {code: field name}; empty fields are left out."""
+    values = {code: cleaned.get(name) for code, name in names.items()}
+    return {code: value for code, value in values.items() if value is not None and value != ""}
+
+
+class AttributeValuesForm(forms.Form):
+    """The product-scope attributes of the chosen category: one typed field per attribute, named by its
+    code. The service checks the values again (and is the only check for API callers)."""
+
+    def __init__(self, *args, specs: Sequence[AttributeSpec] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.specs = list(specs)
+        for spec in self.specs:
+            self.fields[spec.code] = attribute_form_field(spec)
+
+    def values(self) -> dict[str, object] | None:
+        """The values for the service; ``None`` when the category has no such attributes, so values
+        stored under codes nobody defines are left alone rather than wiped."""
+        if not self.specs:
+            return None
+        return _attribute_values(self.cleaned_data, {spec.code: spec.code for spec in self.specs})
 
 
 class ProductForm(forms.Form):
@@ -91,6 +145,15 @@ class VariantForm(forms.Form):
     )
     stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000)
 
+    ATTRIBUTE_PREFIX = "attr_"
+
+    def __init__(self, *args, attribute_specs: Sequence[AttributeSpec] = (), **kwargs) -> None:
+        """``attribute_specs``: the category's variant-scope attributes, one extra column each."""
+        super().__init__(*args, **kwargs)
+        self.attribute_specs = list(attribute_specs)
+        for spec in self.attribute_specs:
+            self.fields[self.ATTRIBUTE_PREFIX + spec.code] = attribute_form_field(spec)
+
     def clean_sku(self) -> str:
         return self.cleaned_data["sku"].strip()
 
@@ -110,10 +173,17 @@ class VariantForm(forms.Form):
             price_amount=_minor(data["price"]),
             compare_at_amount=_minor(data.get("compare_at_price")),
             stock=data["stock"],
+            # None when the category has no SKU attributes: stored values are left alone (see
+            # ``AttributeValuesForm.values``).
+            attributes=_attribute_values(
+                data, {spec.code: self.ATTRIBUTE_PREFIX + spec.code for spec in self.attribute_specs}
+            )
+            if self.attribute_specs
+            else None,
         )
 
-    @staticmethod
-    def initial_for(variant: ProductVariant) -> dict:
+    @classmethod
+    def initial_for(cls, variant: ProductVariant) -> dict:
         return {
             "id": variant.id,
             "sku": variant.sku,
@@ -121,6 +191,7 @@ class VariantForm(forms.Form):
             "price": _major(variant.price_amount),
             "compare_at_price": _major(variant.compare_at_amount),
             "stock": variant.stock,
+            **{cls.ATTRIBUTE_PREFIX + code: value for code, value in variant.attributes.items()},
         }
 
 
@@ -199,3 +270,51 @@ class StockAdjustForm(forms.Form):
         if delta == 0:
             raise forms.ValidationError(_("Enter a change other than 0."), code="zero")
         return delta
+
+
+class MultipleImageInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """The files of one ``<input type="file" multiple>``, cleaned to a list (empty when none)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            super().clean(None, initial)  # "This field is required." when it is
+            return []
+        if len(files) > MAX_IMAGES_PER_PRODUCT:
+            raise forms.ValidationError(
+                _("Choose at most %(n)d images at a time."), params={"n": MAX_IMAGES_PER_PRODUCT}, code="max"
+            )
+        return [super(MultipleImageField, self).clean(f, initial) for f in files]
+
+
+class ProductImageUploadForm(forms.Form):
+    """Images to add to a listing; whether they are real images, small enough and how many a listing
+    may have is checked by ``catalog.services_images``."""
+
+    images = MultipleImageField(label=_("Add images"))
+    alt_text = forms.CharField(
+        label=_("Image description"),
+        required=False,
+        max_length=ALT_TEXT_MAX_LENGTH,
+        help_text=_("What the images show, for shoppers using a screen reader. Empty: the title is used."),
+    )
+
+    def __init__(self, *args, required: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["images"].required = required
+        self.fields["images"].help_text = _(
+            "JPEG, PNG, WebP or GIF, at most %(size)s each and %(n)d per listing; you can choose several "
+            "files. The first image is the cover."
+        ) % {"size": filesizeformat(product_image_max_bytes()), "n": MAX_IMAGES_PER_PRODUCT}
+
+
+class ProductImageAltForm(forms.Form):
+    alt_text = forms.CharField(label=_("Image description"), required=False, max_length=ALT_TEXT_MAX_LENGTH)

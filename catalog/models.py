@@ -287,3 +287,13 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant_id} {self.delta:+d} ({self.reason})"
+
+
+class ListingReview(Product):
+    """The operators' review queue in the admin: the same rows as ``Product``, listed while they wait in
+    PENDING_REVIEW (the admin filters them; no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("listing in review")
+        verbose_name_plural = _("listings in review")

@@ -577,3 +577,8 @@ def category_list_top_invalidate() -> None:
 def seller_get_visible(*, slug: str) -> SellerProfile | None:
     """An approved seller's public profile; pending, suspended and rejected sellers have no storefront."""
     return SellerProfile.objects.filter(slug=slug, status=SellerProfile.Status.APPROVED).first()
+
+
+def seller_list_visible() -> QuerySet[SellerProfile]:
+    """Every seller with a storefront (approved), as the sitemap lists them."""
+    return SellerProfile.objects.filter(status=SellerProfile.Status.APPROVED)

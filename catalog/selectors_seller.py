@@ -3,10 +3,10 @@ cannot show (or hand a service) another seller's listing, SKU or stock movement.
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from catalog.models import Category, Product, ProductVariant, StockMovement
+from catalog.models import Category, Product, ProductStatusEvent, ProductVariant, StockMovement
 
 LOW_STOCK = Q(stock__lte=F("low_stock_threshold"))
 
@@ -29,10 +29,17 @@ def seller_product_list(*, seller_id: int, search: str = "", status: str = "") -
 
 
 def seller_product_get(*, seller_id: int, product_id: int) -> Product | None:
+    """The listing for its edit page, with its latest status change as ``last_status_from`` and
+    ``last_status_reason`` (so a listing rejected in review can show the operator's reason)."""
+    latest = ProductStatusEvent.objects.filter(product_id=OuterRef("pk")).order_by("-created_at", "-id")
     return (
         Product.objects.filter(pk=product_id, seller_id=seller_id)
         .select_related("category")
         .prefetch_related("tags", "variants")
+        .annotate(
+            last_status_from=Subquery(latest.values("from_status")[:1]),
+            last_status_reason=Subquery(latest.values("reason")[:1]),
+        )
         .first()
     )
 
@@ -46,11 +53,14 @@ def seller_product_status_counts(*, seller_id: int) -> dict[str, int]:
     return counts
 
 
-def seller_variant_list(*, seller_id: int) -> QuerySet[ProductVariant]:
-    """Every SKU of the seller: low-stock ones first (lowest stock first), then by listing."""
+def seller_variant_list(*, seller_id: int, low_stock_only: bool = False) -> QuerySet[ProductVariant]:
+    """Every SKU of the seller (or only those at or below their threshold): low-stock ones first (lowest
+    stock first), then by listing."""
+    variants = ProductVariant.objects.filter(product__seller_id=seller_id)
+    if low_stock_only:
+        variants = variants.filter(LOW_STOCK)
     return (
-        ProductVariant.objects.filter(product__seller_id=seller_id)
-        .select_related("product")
+        variants.select_related("product")
         .annotate(is_low=ExpressionWrapper(LOW_STOCK, output_field=BooleanField()))
         .order_by(F("is_low").desc(), "stock", "product__title", "position", "id")
     )
@@ -72,6 +82,25 @@ def seller_stock_movement_list(*, seller_id: int, limit: int = 20) -> QuerySet[S
     return StockMovement.objects.filter(variant__product__seller_id=seller_id).select_related(
         "variant", "variant__product"
     )[:limit]
+
+
+def seller_product_list_with_variants(
+    *, seller_id: int, search: str = "", status: str = ""
+) -> QuerySet[Product]:
+    """``seller_product_list`` with each listing's tags and SKUs prefetched (the seller API's list)."""
+    return seller_product_list(seller_id=seller_id, search=search, status=status).prefetch_related(
+        "tags", "variants"
+    )
+
+
+def seller_stock_movement_history(
+    *, seller_id: int, variant_id: int | None = None
+) -> QuerySet[StockMovement]:
+    """The seller's whole stock history (or one SKU's), newest first, for paging through."""
+    movements = StockMovement.objects.filter(variant__product__seller_id=seller_id)
+    if variant_id is not None:
+        movements = movements.filter(variant_id=variant_id)
+    return movements.select_related("variant").order_by("-created_at", "-id")
 
 
 def seller_category_choices() -> QuerySet[Category]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from catalog.listing_cache import listing_cache_invalidate
 from catalog.models import Product, ProductVariant, StockMovement
+from catalog.services_review import product_publish_screened
 from catalog.transitions import IllegalTransition, product_transition
 from common.exceptions import ApplicationError
 
@@ -78,17 +79,16 @@ def product_price_sync(*, product_id: int) -> int:
 
 def products_schedule_run(*, now: datetime) -> dict[str, int]:
     """Publish listings whose ``publish_at`` has come and delist those whose ``delist_at`` has. Each product
-    moves in its own transaction, so one refused transition does not hold back the rest."""
-    counts = {"published": 0, "delisted": 0, "skipped": 0}
+    moves in its own transaction, so one refused transition does not hold back the rest. A scheduled
+    publish is screened like a seller's: a listing screening holds back waits in review instead."""
+    counts = {"published": 0, "held_for_review": 0, "delisted": 0, "skipped": 0}
     due_publish = Product.objects.filter(publish_at__lte=now, status=Product.Status.DRAFT).values_list(
         "pk", flat=True
     )
     for pk in list(due_publish):
         try:
-            product_transition(
-                product_id=pk, to_status=Product.Status.ACTIVE, actor_id=None, reason="scheduled"
-            )
-            counts["published"] += 1
+            product = product_publish_screened(product_id=pk, actor_id=None, source="scheduled")
+            counts["published" if product.status == Product.Status.ACTIVE else "held_for_review"] += 1
         except IllegalTransition:
             counts["skipped"] += 1
     due_delist = Product.objects.filter(delist_at__lte=now, status=Product.Status.ACTIVE).values_list(
@@ -102,6 +102,6 @@ def products_schedule_run(*, now: datetime) -> dict[str, int]:
             counts["delisted"] += 1
         except IllegalTransition:
             counts["skipped"] += 1
-    if counts["published"] or counts["delisted"]:
+    if counts["published"] or counts["held_for_review"] or counts["delisted"]:
         logger.info("scheduled listings: %s", counts)
     return counts

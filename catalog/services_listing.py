@@ -10,8 +10,8 @@ seller's id and refuses objects of other sellers as "not found".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -20,9 +20,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from catalog.attributes import (
+    PRODUCT,
+    VARIANT,
+    attribute_specs_scoped,
+    attribute_values_clean,
+    attribute_values_known,
+)
 from catalog.models import Category, Product, ProductVariant, StockMovement, Tag
 from catalog.search import product_search_vector_refresh
+from catalog.selectors_attributes import category_attribute_specs
 from catalog.services import listing_cache_invalidate, product_price_sync, stock_adjust
+from catalog.services_review import product_publish_screened
 from catalog.transitions import IllegalTransition, product_transition
 from common.exceptions import ApplicationError
 from common.money import Money
@@ -57,7 +66,9 @@ class DuplicateSku(ApplicationError):
 
 @dataclass(frozen=True, slots=True)
 class VariantInput:
-    """One SKU row as the seller submitted it; ``id`` is set for an existing SKU of the product."""
+    """One SKU row as the seller submitted it; ``id`` is set for an existing SKU of the product.
+    ``attributes`` are its variant-scope values; ``None`` keeps an existing SKU's values (re-checked
+    when the listing moves to another category) and gives a new SKU none."""
 
     sku: str
     price_amount: int
@@ -65,6 +76,7 @@ class VariantInput:
     name: str = ""
     compare_at_amount: int | None = None
     id: int | None = None
+    attributes: Mapping[str, object] | None = None
 
 
 @dataclass
@@ -130,6 +142,74 @@ def _check_variants(*, variants: Sequence[VariantInput]) -> None:
         raise error_class(_("Please correct the SKUs."), extra={"variants": rows})
 
 
+@dataclass(frozen=True, slots=True)
+class _CheckedAttributes:
+    product: dict[str, object] | None  # the listing's values to store; None leaves the stored ones
+    rows: list[VariantInput]  # the rows with their SKU values to store (None leaves a SKU's values)
+    others: dict[int, dict[str, object]]  # new values of the SKUs not in the rows (after a category move)
+
+
+def _check_attributes(
+    *,
+    category_id: int,
+    variants: Sequence[VariantInput],
+    attributes: Mapping[str, object] | None = None,
+    product: Product | None = None,
+    product_scope: bool = True,
+) -> _CheckedAttributes:
+    """Check the listing's values (product scope) and each row's (variant scope) against the effective
+    attributes of ``category_id``; ``product`` is the stored listing when editing one.
+
+    ``None`` keeps what is stored: untouched while the category stays; when the listing moves to another
+    category its values are re-checked there: values of codes the new category does not define are
+    dropped, a required attribute without a value is an error. Errors name the attribute:
+    ``extra["attributes"][code]``, ``extra["variants"][row index]["attributes"][code]`` and, for a SKU
+    the rows leave out, ``extra["skus"][sku]["attributes"][code]``."""
+    specs = category_attribute_specs(category_id=category_id)
+    product_specs = attribute_specs_scoped(specs, PRODUCT)
+    variant_specs = attribute_specs_scoped(specs, VARIANT)
+    moved = product is not None and product.category_id != category_id
+    errors: dict[str, dict] = {}
+
+    product_values: dict[str, object] | None = None
+    if product_scope and (attributes is not None or product is None or moved):
+        if attributes is None:
+            attributes = attribute_values_known(product_specs, product.attributes) if product else {}
+        product_values, product_errors = attribute_values_clean(product_specs, attributes)
+        if product_errors:
+            errors["attributes"] = product_errors
+
+    stored: dict[int, tuple[str, dict]] = {}
+    if moved:
+        rows_stored = product.variants.values_list("pk", "sku", "attributes")
+        stored = {pk: (sku, values) for pk, sku, values in rows_stored}
+    rows: list[VariantInput] = []
+    for index, row in enumerate(variants):
+        raw = row.attributes
+        if raw is None and row.id is not None:
+            if not moved:
+                rows.append(row)
+                continue
+            raw = attribute_values_known(variant_specs, stored.get(row.id, ("", {}))[1])
+        values, row_errors = attribute_values_clean(variant_specs, raw or {})
+        if row_errors:
+            errors.setdefault("variants", {})[index] = {"attributes": row_errors}
+        rows.append(replace(row, attributes=values))
+
+    others: dict[int, dict[str, object]] = {}
+    listed = {row.id for row in variants}
+    for pk, (sku, stored_values) in stored.items():
+        if pk in listed:
+            continue
+        known = attribute_values_known(variant_specs, stored_values)
+        others[pk], other_errors = attribute_values_clean(variant_specs, known)
+        if other_errors:
+            errors.setdefault("skus", {})[sku] = {"attributes": other_errors}
+    if errors:
+        raise ApplicationError(_("Please correct the attributes."), extra=errors)
+    return _CheckedAttributes(product=product_values, rows=rows, others=others)
+
+
 def _full_clean(instance: Product | ProductVariant) -> None:
     try:
         instance.full_clean()
@@ -187,17 +267,28 @@ def variant_create(
     name: str = "",
     compare_at_amount: int | None = None,
     position: int = 0,
+    attributes: Mapping[str, object] | None = None,
 ) -> ProductVariant:
-    """Add a SKU; its opening stock is written as an INITIAL stock movement, never set directly."""
+    """Add a SKU; its opening stock is written as an INITIAL stock movement, never set directly.
+    ``attributes`` are its variant-scope values, checked against the listing's category."""
     product = _product_for_seller(seller_id=seller_id, product_id=product_id)
     row = VariantInput(
-        sku=sku, name=name, price_amount=price_amount, compare_at_amount=compare_at_amount, stock=stock
+        sku=sku,
+        name=name,
+        price_amount=price_amount,
+        compare_at_amount=compare_at_amount,
+        stock=stock,
+        attributes=attributes,
     )
     _check_variants(variants=[row])
+    checked = _check_attributes(
+        category_id=product.category_id, variants=[row], product=product, product_scope=False
+    )
     variant = ProductVariant(
         product=product,
         sku=sku,
         name=name,
+        attributes=checked.rows[0].attributes,
         price_amount=price_amount,
         compare_at_amount=compare_at_amount,
         currency=product.currency,
@@ -231,9 +322,12 @@ def variant_update(
     stock: int,
     name: str = "",
     compare_at_amount: int | None = None,
+    attributes: Mapping[str, object] | None = None,
 ) -> ProductVariant:
     """Edit a SKU. ``stock`` is the new absolute level: the difference to the (locked) current level is
-    recorded as an ADJUSTMENT movement, so a reservation made meanwhile is not silently overwritten."""
+    recorded as an ADJUSTMENT movement, so a reservation made meanwhile is not silently overwritten.
+    ``attributes`` replace its variant-scope values (checked against the listing's category); ``None``
+    leaves them."""
     variant = (
         ProductVariant.objects.select_for_update().filter(pk=variant_id, product__seller_id=seller_id).first()
     )
@@ -246,19 +340,25 @@ def variant_update(
         price_amount=price_amount,
         compare_at_amount=compare_at_amount,
         stock=stock,
+        attributes=attributes,
     )
     _check_variants(variants=[row])
-    try:
-        model_update(
-            instance=variant,
-            fields=["sku", "name", "price_amount", "compare_at_amount"],
-            data={
-                "sku": sku,
-                "name": name,
-                "price_amount": price_amount,
-                "compare_at_amount": compare_at_amount,
-            },
+    fields = ["sku", "name", "price_amount", "compare_at_amount"]
+    data: dict[str, object] = {
+        "sku": sku,
+        "name": name,
+        "price_amount": price_amount,
+        "compare_at_amount": compare_at_amount,
+    }
+    if attributes is not None:
+        product = variant.product
+        checked = _check_attributes(
+            category_id=product.category_id, variants=[row], product=product, product_scope=False
         )
+        fields.append("attributes")
+        data["attributes"] = checked.rows[0].attributes
+    try:
+        model_update(instance=variant, fields=fields, data=data)
     except ValidationError as exc:
         raise ApplicationError(
             _("Please correct the SKUs."), extra={"variants": {0: exc.message_dict}}
@@ -290,6 +390,7 @@ def _variants_write(
                     compare_at_amount=row.compare_at_amount,
                     stock=row.stock,
                     position=start + index,
+                    attributes=row.attributes,
                 )
             elif row.id in existing:
                 variant_update(
@@ -301,6 +402,7 @@ def _variants_write(
                     price_amount=row.price_amount,
                     compare_at_amount=row.compare_at_amount,
                     stock=row.stock,
+                    attributes=row.attributes,
                 )
             else:
                 raise ListingNotFound(_("This SKU does not exist."), extra={"variant": ["not found"]})
@@ -309,6 +411,16 @@ def _variants_write(
             if per_row is not None:
                 exc.extra["variants"] = {index: per_row}
             raise
+
+
+def _variants_attributes_replace(*, values_by_id: Mapping[int, dict[str, object]]) -> None:
+    """Store re-checked values of SKUs the submitted rows did not mention (after a category move)."""
+    variants = list(ProductVariant.objects.filter(pk__in=list(values_by_id)).order_by("pk"))
+    now = timezone.now()
+    for variant in variants:
+        variant.attributes = values_by_id[variant.pk]
+        variant.updated_at = now
+    ProductVariant.objects.bulk_update(variants, ["attributes", "updated_at"])
 
 
 def _publish_if_asked(*, product: Product, actor_id: int | None, publish: bool) -> None:
@@ -334,13 +446,17 @@ def product_create(
     condition: str = Product.Condition.NEW,
     tag_names: Sequence[str] = (),
     publish: bool = False,
+    attributes: Mapping[str, object] | None = None,
 ) -> Product:
-    """A new DRAFT listing with its SKUs (and published straight away if asked). All or nothing."""
+    """A new DRAFT listing with its SKUs (and published straight away if asked). All or nothing.
+    ``attributes`` are the listing's product-scope values, each row's ``attributes`` its SKU's."""
     _check_listing(title=title, category_id=category_id, condition=condition)
     _check_variants(variants=variants)
+    checked = _check_attributes(category_id=category_id, variants=variants, attributes=attributes)
     product = Product(
         seller_id=seller_id,
         category_id=category_id,
+        attributes=checked.product or {},
         title=title.strip(),
         slug=_slug_unique(title),
         description=description,
@@ -352,7 +468,7 @@ def product_create(
     _full_clean(product)
     product.save()
     product.tags.set(_tags_get_or_create(tag_names))
-    _variants_write(seller_id=seller_id, product=product, actor_id=actor_id, variants=variants)
+    _variants_write(seller_id=seller_id, product=product, actor_id=actor_id, variants=checked.rows)
     _publish_if_asked(product=product, actor_id=actor_id, publish=publish)
     product_search_vector_refresh(product_ids=[product.id])
     listing_cache_invalidate()
@@ -374,28 +490,35 @@ def product_update(
     condition: str = Product.Condition.NEW,
     tag_names: Sequence[str] = (),
     publish: bool = False,
+    attributes: Mapping[str, object] | None = None,
 ) -> Product:
     """Edit a listing and its SKUs (rows with an id update, rows without one are added). The slug stays,
-    so links already shared keep working. All or nothing."""
+    so links already shared keep working. All or nothing. ``attributes`` replace the product-scope values
+    (``None`` keeps them); a new category re-checks every stored value (see ``_check_attributes``)."""
     product = _product_for_seller(seller_id=seller_id, product_id=product_id, lock=True)
     _check_listing(title=title, category_id=category_id, condition=condition)
     _check_variants(variants=variants)
+    checked = _check_attributes(
+        category_id=category_id, variants=variants, attributes=attributes, product=product
+    )
+    fields = ["title", "category_id", "description", "brand", "condition"]
+    data: dict[str, object] = {
+        "title": title.strip(),
+        "category_id": category_id,
+        "description": description,
+        "brand": brand.strip(),
+        "condition": condition,
+    }
+    if checked.product is not None:
+        fields.append("attributes")
+        data["attributes"] = checked.product
     try:
-        model_update(
-            instance=product,
-            fields=["title", "category_id", "description", "brand", "condition"],
-            data={
-                "title": title.strip(),
-                "category_id": category_id,
-                "description": description,
-                "brand": brand.strip(),
-                "condition": condition,
-            },
-        )
+        model_update(instance=product, fields=fields, data=data)
     except ValidationError as exc:
         raise ApplicationError(_("Please correct the listing."), extra=exc.message_dict) from exc
+    _variants_attributes_replace(values_by_id=checked.others)
     product.tags.set(_tags_get_or_create(tag_names))
-    _variants_write(seller_id=seller_id, product=product, actor_id=actor_id, variants=variants)
+    _variants_write(seller_id=seller_id, product=product, actor_id=actor_id, variants=checked.rows)
     _publish_if_asked(product=product, actor_id=actor_id, publish=publish)
     product_search_vector_refresh(product_ids=[product.id])
     listing_cache_invalidate()
@@ -420,6 +543,10 @@ def product_seller_transition(
         )
     if to_status == Status.ACTIVE and not product.variants.exists():
         raise ApplicationError(_("Add at least one SKU before publishing."), extra={"variants": ["none"]})
+    if action == "publish" and product.status != Status.SOLD_OUT:
+        # A draft or delisted listing goes live only through screening (which may hold it for review);
+        # a sold-out one was live a moment ago and is merely back in stock.
+        return product_publish_screened(product_id=product.id, actor_id=actor_id, source="seller")
     return product_transition(product_id=product.id, to_status=to_status, actor_id=actor_id, reason="seller")
 
 
@@ -500,3 +627,79 @@ def seller_stock_adjust(
     if not ProductVariant.objects.filter(pk=variant_id, product__seller_id=seller_id).exists():
         raise ListingNotFound(_("This SKU does not exist."), extra={"variant": ["not found"]})
     return stock_adjust(variant_id=variant_id, delta=delta, reason=reason, actor_id=actor_id, note=note)
+
+
+# --- partial edits (the seller API's PATCH) ---------------------------------------------------------
+
+PATCHABLE_VARIANT_FIELDS = frozenset(
+    {"sku", "name", "price_amount", "compare_at_amount", "stock", "attributes"}
+)
+
+
+def _variant_input_stored(variant: ProductVariant) -> VariantInput:
+    """The SKU as stored (``attributes=None``: keep them)."""
+    return VariantInput(
+        id=variant.pk,
+        sku=variant.sku,
+        name=variant.name,
+        price_amount=variant.price_amount,
+        compare_at_amount=variant.compare_at_amount,
+        stock=variant.stock,
+    )
+
+
+@transaction.atomic
+def product_patch(
+    *,
+    seller_id: int,
+    product_id: int,
+    actor_id: int | None,
+    title: str | None = None,
+    category_id: int | None = None,
+    description: str | None = None,
+    brand: str | None = None,
+    condition: str | None = None,
+    tag_names: Sequence[str] | None = None,
+    attributes: Mapping[str, object] | None = None,
+    variants: Sequence[Mapping[str, object]] = (),
+) -> Product:
+    """Change only what is given (``None`` keeps the listing's value) through ``product_update``.
+
+    Each of ``variants`` is a row of ``VariantInput`` fields: with the ``id`` of one of the listing's SKUs
+    only the fields present change; without an id it is a new SKU. SKUs not mentioned stay as they are.
+    The current values are read under the rows' locks, so writing back an unchanged stock level cannot
+    undo a reservation an order made a moment earlier."""
+    product = _product_for_seller(seller_id=seller_id, product_id=product_id, lock=True)
+    stored = {
+        v.pk: v
+        for v in ProductVariant.objects.filter(product=product).order_by("pk").select_for_update(of=("self",))
+    }
+    rows: list[VariantInput] = []
+    for index, change in enumerate(variants):
+        fields = {key: value for key, value in change.items() if key in PATCHABLE_VARIANT_FIELDS}
+        variant_id = change.get("id")
+        if variant_id is None:
+            rows.append(VariantInput(**fields))  # type: ignore[arg-type]
+        elif variant_id in stored:
+            rows.append(replace(_variant_input_stored(stored[variant_id]), **fields))  # type: ignore[arg-type, index]
+        else:
+            raise ListingNotFound(
+                _("This SKU does not exist."),
+                extra={"variants": {index: {"id": [_("This SKU does not exist.")]}}},
+            )
+    if not rows and stored:
+        # ``product_update`` takes at least one row; an unchanged one writes nothing.
+        rows.append(_variant_input_stored(stored[min(stored)]))
+    return product_update(
+        seller_id=seller_id,
+        product_id=product.id,
+        actor_id=actor_id,
+        title=product.title if title is None else title,
+        category_id=product.category_id if category_id is None else category_id,
+        description=product.description if description is None else description,
+        brand=product.brand if brand is None else brand,
+        condition=product.condition if condition is None else condition,
+        tag_names=[tag.name for tag in product.tags.all()] if tag_names is None else tag_names,
+        attributes=attributes,
+        variants=rows,
+    )

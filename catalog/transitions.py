@@ -18,7 +18,7 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     Status.DRAFT: {Status.PENDING_REVIEW, Status.ACTIVE},
     Status.PENDING_REVIEW: {Status.ACTIVE, Status.DRAFT},
     Status.ACTIVE: {Status.DELISTED, Status.SOLD_OUT},
-    Status.DELISTED: {Status.ACTIVE, Status.DRAFT},
+    Status.DELISTED: {Status.PENDING_REVIEW, Status.ACTIVE, Status.DRAFT},
     Status.SOLD_OUT: {Status.ACTIVE, Status.DELISTED},
 }
 
@@ -51,6 +51,11 @@ def product_transition(*, product_id: int, to_status: str, actor_id: int | None,
     if to_status in (Status.DELISTED, Status.DRAFT) and product.delist_at is not None:
         product.delist_at = None
         update_fields.append("delist_at")
+    if to_status == Status.DRAFT and product.publish_at is not None:
+        # Back to draft (e.g. rejected in review): the seller decides anew, the old schedule would
+        # otherwise resubmit it at once.
+        product.publish_at = None
+        update_fields.append("publish_at")
     product.save(update_fields=update_fields)
     ProductStatusEvent.objects.create(
         product=product, from_status=from_status, to_status=to_status, actor_id=actor_id, reason=reason[:500]

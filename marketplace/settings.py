@@ -207,6 +207,19 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns at start-up on a missing root
+# Django serves MEDIA_ROOT itself (django.views.static.serve) when on: the embedded demo and a gunicorn
+# with no web server in front. Off by default on PostgreSQL, where the proxy serves /media/.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default="DATABASE_URL" not in env)
+
+# Uploads. Django has no per-file size cap: DATA_UPLOAD_MAX_MEMORY_SIZE counts only the non-file
+# fields, and a file above FILE_UPLOAD_MAX_MEMORY_SIZE is streamed to a temporary file instead of
+# memory. The services refuse what is too large after it arrived (catalog.services_images); a proxy in
+# front should cap request bodies too (nginx client_max_body_size, a little above 10 pictures).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated because the limits above rely on it
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20  # more files in one request is a 400; the listing form takes 10
+# Largest product picture accepted, in bytes (read by catalog.services_images at call time).
+PRODUCT_IMAGE_MAX_BYTES = env.int("PRODUCT_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
@@ -244,6 +257,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
     "EXCEPTION_HANDLER": "common.api.exception_handler",
+    # Per user and scope (``throttle_scope`` on the view); the seller API is for scripts, so it is capped.
+    "DEFAULT_THROTTLE_RATES": {"seller-api": env.str("SELLER_API_THROTTLE_RATE", default="300/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Marketplace API",
@@ -254,6 +269,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- Listing review (catalog.screening) -----------------------------------------------------------
+# A seller's publish goes to the operators' review queue instead of live when a rule fires.
+# Each seller's first N listings (0 = off).
+LISTING_REVIEW_NEW_SELLER_LISTINGS = env.int("LISTING_REVIEW_NEW_SELLER_LISTINGS", default=0)
+# Whole words or phrases in a title or description, any case (empty = off).
+LISTING_REVIEW_FLAGGED_WORDS = env.list(
+    "LISTING_REVIEW_FLAGGED_WORDS",
+    default=["counterfeit", "replica", "knockoff", "knock-off", "fake", "stolen"],
+)
+# A price over N times the category's median live price (0 = off), once the category has enough listings.
+LISTING_REVIEW_PRICE_FACTOR = env.int("LISTING_REVIEW_PRICE_FACTOR", default=10)
+LISTING_REVIEW_PRICE_MIN_LISTINGS = env.int("LISTING_REVIEW_PRICE_MIN_LISTINGS", default=20)
 
 # --- Analytics ------------------------------------------------------------------------------------
 # Page views of these URL namespaces are recorded by analytics.middleware.PageViewMiddleware.

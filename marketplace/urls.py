@@ -1,17 +1,20 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import JavaScriptCatalog, set_language
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from catalog.views import seo
 from marketplace.api import api_root
 from marketplace.health import healthz
 
 api_patterns = [
     path("", api_root, name="api-root"),
     path("catalog/", include("catalog.api.urls")),
+    path("seller/", include("catalog.api.urls_seller")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
@@ -28,8 +31,20 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("api/", include(api_patterns)),
     path("seller/", include("catalog.urls_seller")),
+    path("robots.txt", seo.RobotsTxtView.as_view(), name="robots-txt"),
+    path("sitemap.xml", seo.sitemap_index, name="sitemap-index"),
+    path("sitemap-<slug:section>.xml", seo.sitemap_section, name="sitemap-section"),
     path("", include("catalog.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+def media_serve(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded files, when ``SERVE_MEDIA`` is on (read per request, so it can be switched in tests);
+    otherwise the proxy in front serves them and this is a 404."""
+    if not settings.SERVE_MEDIA:
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+if settings.MEDIA_URL.startswith("/") and not settings.MEDIA_URL.startswith("//"):
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_serve, name="media")]

@@ -6,9 +6,11 @@ only parse, call the selector and serialize.
 
 import dataclasses
 
+from django.core.files.storage import default_storage
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -29,6 +31,32 @@ class _CategoryRefSerializer(serializers.Serializer):
 class _TagSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.SlugField()
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class _MediaUrlField(serializers.Field):
+    """The absolute URL of a stored file, from a ``FieldFile`` or a storage name (the listing
+    querysets' ``cover_thumbnail``); null when there is none."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str | None:
+        name = getattr(value, "name", value)
+        if not name:
+            return None
+        url = default_storage.url(name)
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class _ProductImageSerializer(serializers.Serializer):
+    url = _MediaUrlField(source="image")
+    thumbnail_url = _MediaUrlField(source="thumbnail", allow_null=True)
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    alt_text = serializers.CharField()
 
 
 class _SellerSummarySerializer(serializers.Serializer):
@@ -97,6 +125,9 @@ class ProductListApi(generics.ListAPIView):
         published_at = serializers.DateTimeField(allow_null=True)
         seller = _SellerSummarySerializer()
         category = _CategoryRefSerializer()
+        thumbnail_url = _MediaUrlField(
+            source="cover_thumbnail", allow_null=True, help_text="Thumbnail of the first image, if any."
+        )
 
     serializer_class = OutputSerializer
 
@@ -137,8 +168,15 @@ class ProductDetailApi(APIView):
         rating_avg = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
         rating_count = serializers.IntegerField()
         published_at = serializers.DateTimeField(allow_null=True)
+        attributes = serializers.DictField(
+            help_text="Product-scope attribute values by code (numbers as JSON numbers); each variant "
+            "carries its own variant-scope values."
+        )
         tags = _TagSerializer(many=True, source="tags.all")
         variants = VariantSerializer(many=True, source="variants.all")
+        images = _ProductImageSerializer(
+            many=True, source="images.all", help_text="In order; the first is the cover."
+        )
         seller = SellerSerializer()
         category = _CategoryRefSerializer()
 
@@ -147,7 +185,7 @@ class ProductDetailApi(APIView):
         product = selectors.product_get_visible(slug=slug)
         if product is None:
             raise Http404(_("No such product."))
-        return Response(self.OutputSerializer(product).data)
+        return Response(self.OutputSerializer(product, context={"request": request}).data)
 
 
 class ListingPagination(PageNumberPagination):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +26,15 @@ from django.views.generic import TemplateView
 
 from analytics.middleware import visitor_id
 from analytics.services import track
-from catalog import selectors
+from catalog import selectors, selectors_attributes
+from catalog.attributes import (
+    PRODUCT,
+    VARIANT,
+    AttributeSpec,
+    attribute_specs_scoped,
+    attribute_summary,
+    attribute_values_display,
+)
 from catalog.filters import ProductFacetFilter
 from catalog.models import Category, Product, ProductVariant
 from common.money import Money
@@ -71,7 +79,14 @@ def _jsonld_dumps(data: dict[str, Any]) -> SafeString:
     return mark_safe(json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_SCRIPT_ESCAPES))
 
 
-def _product_jsonld(product: Product, variants: list[ProductVariant], *, url: str, seller_url: str) -> dict:
+def _product_jsonld(
+    product: Product,
+    variants: list[ProductVariant],
+    *,
+    url: str,
+    seller_url: str,
+    image_urls: Sequence[str] = (),
+) -> dict:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -81,6 +96,8 @@ def _product_jsonld(product: Product, variants: list[ProductVariant], *, url: st
         "category": product.category.name,
         "itemCondition": _SCHEMA_CONDITION.get(product.condition, _SCHEMA_CONDITION[Product.Condition.NEW]),
     }
+    if image_urls:
+        data["image"] = list(image_urls)
     if product.brand:
         data["brand"] = {"@type": "Brand", "name": product.brand}
     seller = {"@type": "Organization", "name": product.seller.shop_name, "url": seller_url}
@@ -319,6 +336,21 @@ class CategoryDetailView(AnonymousPageCacheMixin, ProductListMixin, TemplateView
         return context
 
 
+def _product_attributes_shown(
+    product: Product, variants: list[ProductVariant]
+) -> list[tuple[AttributeSpec, str]]:
+    """The specifications of a product (its product-scope values, named, with units), and on each variant
+    ``attribute_summary`` for the picker ("Colour: Red · Size: M"). The category's definitions are read
+    (cached) only when there are values to show."""
+    specs: list[AttributeSpec] = []
+    if product.attributes or any(variant.attributes for variant in variants):
+        specs = selectors_attributes.category_attribute_specs_cached(category_id=product.category_id)
+    variant_specs = attribute_specs_scoped(specs, VARIANT)
+    for variant in variants:
+        variant.attribute_summary = attribute_summary(variant_specs, variant.attributes)  # type: ignore[attr-defined]
+    return attribute_values_display(attribute_specs_scoped(specs, PRODUCT), product.attributes)
+
+
 class ProductDetailView(StorefrontMixin, TemplateView):
     template_name = "shop/catalog/product_detail.html"
 
@@ -329,6 +361,8 @@ class ProductDetailView(StorefrontMixin, TemplateView):
             raise Http404(_("No such product."))
         self.request.analytics_object = product  # type: ignore[attr-defined]
         variants = list(product.variants.all())
+        images = list(product.images.all())  # prefetched, in order: the first is the cover
+        image_urls = [self.request.build_absolute_uri(image.image.url) for image in images]
         url = self.request.build_absolute_uri(reverse("catalog:product-detail", args=[product.slug]))
         seller_url = self.request.build_absolute_uri(
             reverse("catalog:seller-store", args=[product.seller.slug])
@@ -343,7 +377,12 @@ class ProductDetailView(StorefrontMixin, TemplateView):
             tags=list(product.tags.all()),
             breadcrumbs=breadcrumbs,
             canonical_url=url,
-            product_jsonld=_jsonld_dumps(_product_jsonld(product, variants, url=url, seller_url=seller_url)),
+            images=images,
+            specifications=_product_attributes_shown(product, variants),
+            og_image=image_urls[0] if image_urls else "",
+            product_jsonld=_jsonld_dumps(
+                _product_jsonld(product, variants, url=url, seller_url=seller_url, image_urls=image_urls)
+            ),
         )
         return context
 

@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from catalog import search
 from catalog.demo import DEMO_LOGINS, DemoSeedResult, ProgressBar, ProgressFactory, demo_seed, no_progress
+from catalog.demo_images import demo_images_seed
 from catalog.models import Product
 
 
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             progress=self._progress_factory() if show_progress else no_progress,
         )
+        images = demo_images_seed(progress=self._progress_factory() if show_progress else no_progress)
         # Bulk inserts bypass the listing services, so build the search documents here in one pass.
         total = Product.objects.count()
         with self._progress_factory()("search index", total) if show_progress else nullcontext() as bar:
@@ -85,6 +87,7 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
         if options["verbosity"] > 0:
             self.stdout.write(self.style.SUCCESS(self._summary(result, time.monotonic() - started)))
+            self.stdout.write(f"Gave {images:,} demo products a placeholder image.")
         self.stdout.write("Demo logins:")
         for role, email, password in DEMO_LOGINS:
             self.stdout.write(f"  {role:<9} {email} / {password}")

@@ -71,6 +71,7 @@ def test_product_list_shows_only_visible_products_in_the_documented_shape(api):
         "rating_count": 0,
         "seller": {"shop_name": "Potter", "slug": "potter"},
         "category": {"name": "Shelf", "slug": "shelf"},
+        "thumbnail_url": None,
     }
 
 

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from accounts.models import Address, SellerProfile, User
 from analytics.models import Event
+from catalog.attributes import PRODUCT, VARIANT, attribute_specs_scoped, attribute_values_clean
 from catalog.demo import DEPARTMENTS
-from catalog.models import Category, Product, ProductVariant, Tag
+from catalog.models import Category, CategoryAttribute, Product, ProductVariant, Tag
+from catalog.selectors_attributes import category_attribute_specs
 from orders.models import Order, OrderLine, OrderStatus, SellerOrder
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +29,7 @@ def _seed(**overrides) -> tuple[str, str]:
 def _row_counts() -> dict[str, int]:
     models = (
         Category,
+        CategoryAttribute,
         Tag,
         User,
         SellerProfile,
@@ -95,6 +98,50 @@ def test_seed_demo_gives_every_product_variants_whose_cheapest_price_is_the_prod
     assert ProductVariant.objects.filter(price_amount__lt=99).count() == 0
     first = ProductVariant.objects.get(sku="DEMO-0000001-1")
     assert first.product.price_amount <= first.price_amount
+
+
+def test_seed_demo_defines_typed_attributes_on_the_category_tree():
+    _seed()
+
+    definitions = set(
+        CategoryAttribute.objects.values_list(
+            "category__slug", "code", "type", "scope", "unit", "is_required"
+        )
+    )
+    assert {
+        ("electronics", "colour", "choice", "variant", "", False),
+        ("smartphones", "screen_size", "number", "product", "in", False),
+        ("fashion", "size", "choice", "variant", "", False),
+        ("fashion", "material", "choice", "product", "", False),
+        ("shoes", "size", "choice", "variant", "", False),
+        ("books", "format", "choice", "variant", "", True),
+        ("beauty", "vegan", "boolean", "product", "", False),
+    } <= definitions
+    sneakers = Category.objects.get(slug="sneakers")
+    size = next(s for s in category_attribute_specs(category_id=sneakers.id) if s.code == "size")
+    assert size.choices == ("6", "7", "8", "9", "10", "11", "12")
+
+
+def test_seed_demo_values_are_valid_for_their_categorys_attributes():
+    _seed()
+
+    specs_by_category = {}
+    invalid = []
+    for product in Product.objects.prefetch_related("variants"):
+        if product.category_id not in specs_by_category:
+            specs_by_category[product.category_id] = category_attribute_specs(category_id=product.category_id)
+        specs = specs_by_category[product.category_id]
+        for values, scope in [(product.attributes, PRODUCT)] + [
+            (v.attributes, VARIANT) for v in product.variants.all()
+        ]:
+            clean, errors = attribute_values_clean(attribute_specs_scoped(specs, scope), values)
+            if errors or clean != values:
+                invalid.append((product.slug, scope, values, errors))
+    assert invalid == []
+    assert (
+        Product.objects.filter(category__slug="dresses").exclude(attributes__has_key="material").count() == 0
+    )
+    assert Product.objects.exclude(attributes={}).count() > 100
 
 
 def test_seed_demo_orders_have_totals_that_add_up():

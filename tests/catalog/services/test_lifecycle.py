@@ -56,7 +56,7 @@ def test_schedule_run_publishes_due_drafts_and_delists_due_listings():
 
     counts = products_schedule_run(now=now)
 
-    assert counts == {"published": 1, "delisted": 1, "skipped": 0}
+    assert counts == {"published": 1, "held_for_review": 0, "delisted": 1, "skipped": 0}
     due.refresh_from_db()
     later.refresh_from_db()
     ending.refresh_from_db()
@@ -72,4 +72,4 @@ def test_schedule_task_is_idempotent():
     second = products_schedule_run_task.apply().get()
 
     assert first["published"] == 1
-    assert second == {"published": 0, "delisted": 0, "skipped": 0}
+    assert second == {"published": 0, "held_for_review": 0, "delisted": 0, "skipped": 0}

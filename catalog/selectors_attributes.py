@@ -1,0 +1,51 @@
+"""Reads of the typed category attributes (``CategoryAttribute``): the effective attributes of a category,
+from its own definitions and its ancestors' (see ``catalog.attributes`` for the rules on values)."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db.models import F, Subquery
+
+from catalog.attributes import AttributeSpec, attribute_specs_effective
+from catalog.models import Category, CategoryAttribute
+
+ATTRIBUTE_SPECS_CACHE_SECONDS = 300
+
+
+def category_attribute_specs(*, category_id: int) -> list[AttributeSpec]:
+    """The effective attributes of a category, inherited ones first; a closer definition of a code wins.
+
+    One query: the definitions of every category whose materialised path is a prefix of this
+    category's path (the category and its ancestors), nearest last. An unknown id has none."""
+    own_path = Category.objects.filter(pk=category_id).values("path")[:1]
+    rows = (
+        CategoryAttribute.objects.annotate(own_path=Subquery(own_path))
+        .filter(own_path__startswith=F("category__path"))
+        .order_by("category__depth", "position", "id")
+        .values_list("code", "name", "type", "scope", "choices", "unit", "is_required", "is_facet")
+    )
+    return attribute_specs_effective(
+        AttributeSpec(
+            code=code,
+            name=name,
+            type=type_,
+            scope=scope,
+            choices=tuple(str(choice) for choice in choices or ()),
+            unit=unit,
+            is_required=is_required,
+            is_facet=is_facet,
+        )
+        for code, name, type_, scope, choices, unit, is_required, is_facet in rows
+    )
+
+
+def category_attribute_specs_cached(*, category_id: int) -> list[AttributeSpec]:
+    """``category_attribute_specs`` for storefront reads, cached per category for
+    ``ATTRIBUTE_SPECS_CACHE_SECONDS``: a change to the definitions shows on shop pages that much later.
+    Services check values with the uncached selector."""
+    key = f"catalog:attribute-specs:v1:{category_id}"
+    specs = cache.get(key)
+    if specs is None:
+        specs = category_attribute_specs(category_id=category_id)
+        cache.set(key, specs, ATTRIBUTE_SPECS_CACHE_SECONDS)
+    return specs
