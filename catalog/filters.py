@@ -7,6 +7,7 @@ They parse and validate the query string into ``selectors.ProductFacetFilters``;
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django import forms
@@ -109,23 +110,26 @@ class ProductFacetFilterBase(filters.FilterSet):
         method="filter_nothing", help_text=_("true: only products with a variant in stock.")
     )
 
-    colour = AnyValueMultipleFilter(
-        method="filter_attribute",
-        max_length=ATTRIBUTE_MAX_LENGTH,
-        max_values=MAX_BRANDS,
-        help_text=_("A variant colour, exact; repeat the parameter for several (any of them)."),
-    )
-    size = AnyValueMultipleFilter(
-        method="filter_attribute",
-        max_length=ATTRIBUTE_MAX_LENGTH,
-        max_values=MAX_BRANDS,
-        help_text=_("A variant size, exact; repeat the parameter for several (any of them)."),
-    )
-
     class Meta:
         model = Product
         fields: list[str] = []
         form = PriceRangeForm
+
+    def __init__(self, *args, facet_attributes: Sequence[selectors.FacetAttribute] = (), **kwargs):
+        """``facet_attributes``: the listing's attribute facets (``selectors.product_facet_attributes``);
+        each becomes a parameter named by its code (``?colour=Red&colour=Blue``)."""
+        super().__init__(*args, **kwargs)
+        self.facet_attributes = list(facet_attributes)
+        for attribute in self.facet_attributes:
+            attribute_filter = AnyValueMultipleFilter(
+                field_name=attribute.code,
+                method="filter_attribute",
+                label=attribute.label,
+                max_length=ATTRIBUTE_MAX_LENGTH,
+                max_values=MAX_BRANDS,
+            )
+            attribute_filter.parent = self
+            self.filters[attribute.code] = attribute_filter
 
     def filter_nothing(self, queryset, name, value):
         """Facets are applied together in ``filter_queryset`` (they are built as one set of conditions)."""
@@ -150,7 +154,15 @@ class ProductFacetFilterBase(filters.FilterSet):
             min_seller_rating=int(rating) if rating else None,
             in_stock=data.get("in_stock") == "true",
             attributes=tuple(
-                (name, tuple(data[name])) for name in selectors.VARIANT_FACET_ATTRIBUTES if data.get(name)
+                (
+                    attribute.code,
+                    attribute.scope,
+                    tuple(
+                        selectors.facet_value_parse(value, attribute.type) for value in data[attribute.code]
+                    ),
+                )
+                for attribute in self.facet_attributes
+                if data.get(attribute.code)
             ),
         )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SellerProfile
-from catalog import search
+from catalog import attributes, search, selectors_attributes
 from catalog.listing_cache import listing_cache_invalidate, listing_version, memo_forget, memo_get
 from catalog.models import Category, Product, ProductImage, ProductVariant
 
@@ -34,8 +35,12 @@ SEARCH_MAX_WORDS = 8
 SEARCH_MAX_LENGTH = 200
 BRAND_FACET_LIMIT = 30
 ATTRIBUTE_FACET_LIMIT = 30  # values per attribute
-# Variant attributes offered as facets, with their labels; values come from ``ProductVariant.attributes``.
-VARIANT_FACET_ATTRIBUTES = {"colour": _("Colour"), "size": _("Size")}
+# Query parameters of listings that an attribute code may not take over as its facet's parameter.
+RESERVED_FACET_PARAMS = frozenset(
+    {"page", "sort", "q", "brand", "condition", "min_price", "max_price", "min_rating", "in_stock"}
+    | {"category", "seller", "ordering", "page_size", "format"}
+)
+FACET_ATTRIBUTE_TYPES = frozenset({attributes.CHOICE, attributes.TEXT, attributes.BOOLEAN})
 SELLER_RATING_FLOORS = (4, 3)
 
 # Columns a product card or an API list item reads; everything else stays in the database.
@@ -156,7 +161,37 @@ class ProductFacetFilters:
     conditions: tuple[str, ...] = ()
     min_seller_rating: int | None = None
     in_stock: bool = False
-    attributes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (("colour", ("Red", "Blue")), ...)
+    # ((code, scope, values), ...), e.g. (("colour", "variant", ("Red", "Blue")),); values as typed.
+    attributes: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class FacetAttribute:
+    """A category attribute offered as a facet: its code is also its query parameter."""
+
+    code: str
+    label: str
+    scope: str = attributes.VARIANT
+    type: str = attributes.CHOICE
+
+
+def product_facet_attributes(*, category: Category | None) -> list[FacetAttribute]:
+    """The attribute facets of a listing: the filterable choice, text and yes/no attributes its category
+    defines (or inherits). None across categories (search, the whole catalogue)."""
+    if category is None:
+        return []
+    return [
+        FacetAttribute(spec.code, spec.name, spec.scope, spec.type)
+        for spec in selectors_attributes.category_attribute_specs_cached(category_id=category.pk)
+        if spec.is_facet and spec.type in FACET_ATTRIBUTE_TYPES and spec.code not in RESERVED_FACET_PARAMS
+    ]
+
+
+def facet_value_parse(value: str, attribute_type: str) -> object:
+    """A facet value as the query string gives it, as it is stored in the attributes JSON."""
+    if attribute_type == attributes.BOOLEAN:
+        return value.lower() in ("true", "1", "yes")
+    return value
 
 
 @dataclass(frozen=True)
@@ -207,13 +242,17 @@ def product_facet_q(filters: ProductFacetFilters) -> dict[str, Q]:
         conditions["min_rating"] = Q(seller__rating_avg__gte=filters.min_seller_rating)
     if filters.in_stock:
         conditions["in_stock"] = product_in_stock_q()
-    for name, values in filters.attributes:
-        if name in VARIANT_FACET_ATTRIBUTES and values:
+    for code, scope, values in filters.attributes:
+        if not values:
+            continue
+        if scope == attributes.PRODUCT:
+            conditions[code] = Q(**{f"attributes__{code}__in": list(values)})
+        else:
             # Some variant has one of the values (not necessarily the variant in stock).
-            conditions[name] = Q(
+            conditions[code] = Q(
                 Exists(
                     ProductVariant.objects.filter(
-                        product_id=OuterRef("pk"), **{f"attributes__{name}__in": list(values)}
+                        product_id=OuterRef("pk"), **{f"attributes__{code}__in": list(values)}
                     )
                 )
             )
@@ -235,36 +274,57 @@ def _all_but(conditions: dict[str, Q], facet: str) -> Q:
 
 
 def _attribute_facets(
-    base: QuerySet[Product], *, conditions: dict[str, Q], filters: ProductFacetFilters
+    base: QuerySet[Product],
+    *,
+    conditions: dict[str, Q],
+    filters: ProductFacetFilters,
+    facet_attributes: Sequence[FacetAttribute],
 ) -> list[AttributeFacet]:
-    """Products per variant attribute value, every attribute in one query (a UNION ALL of one
-    grouping per attribute). Attributes without values in the listing are left out."""
-    groupings = [
-        ProductVariant.objects.filter(product__in=base.filter(_all_but(conditions, name)).values("pk"))
-        .annotate(facet=Value(name), value=KeyTextTransform(name, "attributes"))
-        .exclude(value=None)
-        .values("facet", "value")
-        .annotate(count=Count("product_id", distinct=True))
-        .order_by()
-        for name in VARIANT_FACET_ATTRIBUTES
-    ]
+    """Products per attribute value, every attribute in one query (a UNION ALL of one grouping per
+    attribute: product-scope values from the product row, variant-scope ones over the variants, each
+    product counted once). Attributes without values in the listing are left out."""
+    if not facet_attributes:
+        return []
+    groupings = []
+    for attribute in facet_attributes:
+        products = base.filter(_all_but(conditions, attribute.code))
+        if attribute.scope == attributes.PRODUCT:
+            rows, count = products, Count("pk")
+        else:
+            rows = ProductVariant.objects.filter(product__in=products.values("pk"))
+            count = Count("product_id", distinct=True)
+        groupings.append(
+            rows.annotate(facet=Value(attribute.code), value=KeyTextTransform(attribute.code, "attributes"))
+            .exclude(value=None)
+            .values("facet", "value")
+            .annotate(count=count)
+            .order_by()
+        )
     rows = groupings[0].union(*groupings[1:], all=True) if len(groupings) > 1 else groupings[0]
-    chosen = dict(filters.attributes)
-    by_name: dict[str, list[FacetValue]] = {name: [] for name in VARIANT_FACET_ATTRIBUTES}
+    chosen = {code: {str(v).lower() for v in values} for code, _scope, values in filters.attributes}
+    by_code: dict[str, list[FacetValue]] = {attribute.code: [] for attribute in facet_attributes}
+    types = {attribute.code: attribute.type for attribute in facet_attributes}
     for row in sorted(rows, key=lambda r: (-r["count"], str(r["value"]))):
-        values = by_name[row["facet"]]
-        if len(values) < ATTRIBUTE_FACET_LIMIT and row["value"] != "":
-            value = str(row["value"])
-            values.append(FacetValue(value, value, row["count"], value in chosen.get(row["facet"], ())))
+        values = by_code[row["facet"]]
+        value = str(row["value"])
+        if len(values) < ATTRIBUTE_FACET_LIMIT and value != "":
+            label = value
+            if types[row["facet"]] == attributes.BOOLEAN:
+                label = str(_("Yes") if value == "true" else _("No"))
+            selected = value.lower() in chosen.get(row["facet"], set())
+            values.append(FacetValue(value, label, row["count"], selected))
     return [
-        AttributeFacet(name, str(label), by_name[name])
-        for name, label in VARIANT_FACET_ATTRIBUTES.items()
-        if by_name[name]
+        AttributeFacet(attribute.code, attribute.label, by_code[attribute.code])
+        for attribute in facet_attributes
+        if by_code[attribute.code]
     ]
 
 
 def product_facet_counts(
-    queryset: QuerySet[Product], *, filters: ProductFacetFilters, with_attributes: bool = True
+    queryset: QuerySet[Product],
+    *,
+    filters: ProductFacetFilters,
+    facet_attributes: Sequence[FacetAttribute] = (),
 ) -> ProductFacets:
     """Counts for the facet sidebar of a listing whose unfiltered products are ``queryset``.
 
@@ -303,7 +363,9 @@ def product_facet_counts(
     ]
     return ProductFacets(
         total=totals["total"],
-        attributes=_attribute_facets(base, conditions=conditions, filters=filters) if with_attributes else [],
+        attributes=_attribute_facets(
+            base, conditions=conditions, filters=filters, facet_attributes=facet_attributes
+        ),
         brands=brands,
         conditions=[
             FacetValue(value, label, totals[f"condition_{value}"], value in filters.conditions)
@@ -440,14 +502,17 @@ class ListingPaginator(Paginator):
 
 
 def product_facet_counts_cached(
-    queryset: QuerySet[Product], *, filters: ProductFacetFilters, with_attributes: bool = True
+    queryset: QuerySet[Product],
+    *,
+    filters: ProductFacetFilters,
+    facet_attributes: Sequence[FacetAttribute] = (),
 ) -> ProductFacets:
     """``product_facet_counts``, cached for ``LISTING_CACHE_SECONDS`` per listing, filters and language
     (the facet labels are translated when they are computed)."""
-    key = _queryset_cache_key("facets", queryset.order_by(), filters, with_attributes, get_language())
+    key = _queryset_cache_key("facets", queryset.order_by(), filters, tuple(facet_attributes), get_language())
     facets = cache.get(key)
     if facets is None:
-        facets = product_facet_counts(queryset, filters=filters, with_attributes=with_attributes)
+        facets = product_facet_counts(queryset, filters=filters, facet_attributes=facet_attributes)
         cache.set(key, facets, LISTING_CACHE_SECONDS)
     return facets
 

@@ -50,6 +50,15 @@ class ProductFilter(ProductFacetFilterBase):
     class Meta(ProductFacetFilterBase.Meta):
         pass
 
+    def __init__(self, data=None, *args, **kwargs):
+        """The attribute facets are those of the ``category`` asked for (none without one): each is a
+        parameter named by its code, e.g. ``?category=shirts&colour=Red``."""
+        if "facet_attributes" not in kwargs:
+            slug = data.get("category") if data is not None else None
+            category = Category.objects.filter(slug=slug, is_active=True).first() if slug else None
+            kwargs["facet_attributes"] = selectors.product_facet_attributes(category=category)
+        super().__init__(data, *args, **kwargs)
+
     def filter_category(self, queryset, name, value: Category):
         return selectors.product_qs_in_category_subtree(queryset, category=value)
 

@@ -200,7 +200,7 @@ ProductListApi.pagination_class = ListingPagination
 
 class ProductFacetsApi(generics.GenericAPIView):
     """Facet counts for a product listing: the same parameters as the product list (category, seller,
-    q, and the facets themselves). Attribute facets (colour, size) are counted within a category only. Each facet is counted with every *other* facet applied, so a client
+    q, and the facets themselves). Attribute facets are those the category defines (none without a category). Each facet is counted with every *other* facet applied, so a client
     can show how many products each further choice would give. Cached briefly per listing."""
 
     permission_classes = [AllowAny]
@@ -227,6 +227,6 @@ class ProductFacetsApi(generics.GenericAPIView):
             category=data.get("category"), seller=data.get("seller"), query=data.get("q") or ""
         )
         facets = selectors.product_facet_counts_cached(
-            unfiltered, filters=filterset.facet_filters(), with_attributes=data.get("category") is not None
+            unfiltered, filters=filterset.facet_filters(), facet_attributes=filterset.facet_attributes
         )
         return Response(self.OutputSerializer(dataclasses.asdict(facets)).data)

@@ -146,13 +146,16 @@ class StorefrontMixin:
         return context
 
 
-# Query parameters that change what a listing shows; anything else (utm_*, fbclid…) shares the cache.
-_LISTING_PARAMS = frozenset({"page", "sort", "q", *ProductFacetFilter.base_filters})
+# Query parameters that never change what a page shows: campaign tags share one cached page.
+_TRACKING_PARAMS = frozenset({"fbclid", "gclid", "msclkid", "ref"})
 
 
 def _listing_cache_key(request: HttpRequest, *, kind: str, ident: object = "") -> str:
     params = sorted(
-        (name, value) for name, values in request.GET.lists() if name in _LISTING_PARAMS for value in values
+        (name, value)
+        for name, values in request.GET.lists()
+        if not name.startswith("utm_") and name not in _TRACKING_PARAMS
+        for value in values
     )
     raw = repr((kind, ident, params, get_language(), selectors.listing_version()))
     return "catalog:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
@@ -251,22 +254,23 @@ class ProductListMixin(StorefrontMixin):
     ) -> dict[str, Any]:
         """The grid narrowed by the facet form, with the sidebar's counts. An invalid field (a price of
         "abc") is shown as a form error and ignored; the other facets still apply."""
-        filterset = ProductFacetFilter(self.request.GET)
+        facet_attributes = selectors.product_facet_attributes(category=category)
+        filterset = ProductFacetFilter(self.request.GET, facet_attributes=facet_attributes)
         filterset.is_valid()
         filters = filterset.facet_filters()
         sort = self.sort_requested(searching=searching)
-        # Attribute facets (colour, size…) belong to a category's goods; a search across every
-        # category offers the general facets only (and saves the costliest count).
+        # Attribute facets (colour, size…) are those the category defines; a search across every
+        # category offers the general facets only.
         facets = selectors.product_facet_counts_cached(
             selectors.product_list_unfiltered(category=category, query=query),
             filters=filters,
-            with_attributes=category is not None,
+            facet_attributes=facet_attributes,
         )
         products = selectors.product_list(category=category, query=query, filters=filters, sort=sort)
         return {
             "facets": facets,
             "filter_form": filterset.form,
-            "filters_active": any(self.request.GET.get(name) for name in ProductFacetFilter.base_filters),
+            "filters_active": any(self.request.GET.get(name) for name in filterset.filters),
             **self.product_page(products, sort=sort, searching=searching),
         }
 

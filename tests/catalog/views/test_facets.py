@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from catalog import selectors
+from catalog.models import CategoryAttribute
 from tests.caches import caches_clear
 from tests.factories import ProductFactory, ProductVariantFactory, SellerProfileFactory, category_create
 
@@ -132,8 +133,11 @@ def test_in_stock_filter_needs_a_variant_with_stock(client, shelf):
 
 
 def test_variant_attribute_facets_filter_and_count_products_not_variants(client):
-    # given two red products (one in two sizes) and a blue one
+    # given a category defining colour and size on its SKUs, two red products (one in two sizes) and a
+    # blue one
     shelf = category_create("Shirts")
+    _define(shelf, "colour", "Colour")
+    _define(shelf, "size", "Size")
     red_tee = ProductFactory(slug="red-tee", category=shelf)
     ProductVariantFactory(product=red_tee, attributes={"colour": "Red", "size": "S"})
     ProductVariantFactory(product=red_tee, attributes={"colour": "Red", "size": "M"})
@@ -218,7 +222,7 @@ def test_api_accepts_the_same_facets(client, shelf):
     assert slugs({"min_rating": "4"}) == {"pan", "board"}
     assert slugs({"condition": ["used", "refurbished"]}) == {"pot", "board"}
     assert slugs({"min_price": 1000, "max_price": 3000}) == {"pan", "pot"}
-    assert slugs({"colour": "Red"}) == set()
+    assert slugs({"colour": "Red"}) == {"pan", "pot", "knife", "board"}  # kitchen has no colour: ignored
 
 
 @pytest.mark.parametrize(
@@ -274,8 +278,65 @@ def test_facet_counts_stay_three_queries_for_any_number_of_brands(django_assert_
 
     with django_assert_num_queries(3):
         facets = selectors.product_facet_counts(
-            selectors.product_list_unfiltered(category=root), filters=filters
+            selectors.product_list_unfiltered(category=root),
+            filters=filters,
+            facet_attributes=[
+                selectors.FacetAttribute("colour", "Colour"),
+                selectors.FacetAttribute("size", "Size"),
+            ],
         )
 
     assert _counts(facets.brands) == {"Brand 0": 15, "Brand 1": 15, "Brand 2": 15}
     assert facets.total == 90
+
+
+def _define(category, code, name, *, type_="choice", scope="variant", **extra):
+    return CategoryAttribute.objects.create(
+        category=category, code=code, name=name, type=type_, scope=scope, **extra
+    )
+
+
+def test_product_attribute_and_yes_no_facets_come_from_the_category_and_its_ancestors(client):
+    # given "material" defined on the parent, "vegan" (yes/no) on the category itself
+    beauty = category_create("Beauty")
+    soaps = category_create("Soaps", parent=beauty)
+    _define(beauty, "material", "Material", scope="product", choices=["Olive oil", "Goat milk"])
+    _define(soaps, "vegan", "Vegan", type_="boolean", scope="product")
+    _define(soaps, "notes", "Notes", type_="text", scope="product", is_facet=False)
+    ProductFactory(slug="olive", category=soaps, attributes={"material": "Olive oil", "vegan": True})
+    ProductFactory(slug="goat", category=soaps, attributes={"material": "Goat milk", "vegan": False})
+    ProductFactory(slug="plain", category=soaps, attributes={"notes": "Unscented"})
+
+    # when
+    everything = _get(client, slug="soaps")
+    vegan = _get(client, {"vegan": "true"}, slug="soaps")
+
+    # then
+    facets = {a.label: {v.label: v.count for v in a.values} for a in everything.context["facets"].attributes}
+    assert facets == {"Material": {"Olive oil": 1, "Goat milk": 1}, "Vegan": {"Yes": 1, "No": 1}}
+    assert _listed(vegan) == {"olive"}
+    narrowed = {a.name: _counts(a.values) for a in vegan.context["facets"].attributes}
+    assert narrowed == {"material": {"Olive oil": 1}, "vegan": {"true": 1, "false": 1}}
+    assert _listed(_get(client, {"material": "Goat milk"}, slug="soaps")) == {"goat"}
+
+
+def test_the_facets_api_counts_the_attributes_of_the_category_asked_for(client):
+    shirts = category_create("Shirts")
+    _define(shirts, "colour", "Colour")
+    ProductVariantFactory(product=ProductFactory(category=shirts), attributes={"colour": "Red"})
+    ProductVariantFactory(product=ProductFactory(category=shirts), attributes={"colour": "Blue"})
+
+    body = client.get("/api/catalog/facets/", {"category": "shirts", "colour": "Red"}).json()
+    listed = client.get("/api/catalog/products/", {"category": "shirts", "colour": "Red"}).json()
+
+    assert body["attributes"] == [
+        {
+            "name": "colour",
+            "label": "Colour",
+            "values": [
+                {"value": "Blue", "label": "Blue", "count": 1, "selected": False},
+                {"value": "Red", "label": "Red", "count": 1, "selected": True},
+            ],
+        }
+    ]
+    assert listed["count"] == 1
