@@ -5,18 +5,8 @@ import django.contrib.postgres.search
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-
-class AddIndexOnPostgreSQL(migrations.AddIndex):
-    """GIN, tsvector and trigram indexes exist only on PostgreSQL; elsewhere (SQLite) only the model
-    state changes, so ``makemigrations --check`` stays clean on both."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+# GIN, tsvector and trigram indexes exist only on PostgreSQL; elsewhere only the model state changes.
+from common.migration_operations import AddIndexOnPostgreSQL
 
 
 class Migration(migrations.Migration):
