@@ -92,7 +92,10 @@ class ProductForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Plain text; line breaks are kept."),
+        help_text=_(
+            "Plain text keeps its line breaks. Simple HTML is allowed: paragraphs, bold, italic, lists, "
+            "sub-headings and links; anything else is removed."
+        ),
     )
     brand = forms.CharField(label=_("Brand"), max_length=80, required=False)
     condition = forms.ChoiceField(label=_("Condition"), choices=Product.Condition.choices)

@@ -28,6 +28,7 @@ from catalog.attributes import (
     attribute_values_known,
 )
 from catalog.models import Category, Product, ProductVariant, StockMovement, Tag
+from catalog.richtext import description_clean
 from catalog.search import product_search_vector_refresh
 from catalog.selectors_attributes import category_attribute_specs
 from catalog.services import listing_cache_invalidate, product_price_sync, stock_adjust
@@ -459,7 +460,7 @@ def product_create(
         attributes=checked.product or {},
         title=title.strip(),
         slug=_slug_unique(title),
-        description=description,
+        description=description_clean(description),
         brand=brand.strip(),
         condition=condition,
         status=Status.DRAFT,
@@ -505,7 +506,7 @@ def product_update(
     data: dict[str, object] = {
         "title": title.strip(),
         "category_id": category_id,
-        "description": description,
+        "description": description_clean(description),
         "brand": brand.strip(),
         "condition": condition,
     }

@@ -37,6 +37,7 @@ from catalog.attributes import (
 )
 from catalog.filters import ProductFacetFilter
 from catalog.models import Category, Product, ProductVariant
+from catalog.richtext import description_plain
 from common.money import Money
 
 PAGE_SIZE = 24
@@ -92,7 +93,7 @@ def _product_jsonld(
         "@type": "Product",
         "name": product.title,
         "url": url,
-        "description": product.description[:5000],
+        "description": description_plain(product.description)[:5000],
         "category": product.category.name,
         "itemCondition": _SCHEMA_CONDITION.get(product.condition, _SCHEMA_CONDITION[Product.Condition.NEW]),
     }
