@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db.models import F, Subquery
 
 from catalog.attributes import AttributeSpec, attribute_specs_effective
+from catalog.listing_cache import listing_version
 from catalog.models import Category, CategoryAttribute
 
 ATTRIBUTE_SPECS_CACHE_SECONDS = 300
@@ -40,10 +41,11 @@ def category_attribute_specs(*, category_id: int) -> list[AttributeSpec]:
 
 
 def category_attribute_specs_cached(*, category_id: int) -> list[AttributeSpec]:
-    """``category_attribute_specs`` for storefront reads, cached per category for
-    ``ATTRIBUTE_SPECS_CACHE_SECONDS``: a change to the definitions shows on shop pages that much later.
-    Services check values with the uncached selector."""
-    key = f"catalog:attribute-specs:v1:{category_id}"
+    """``category_attribute_specs`` for storefront reads, cached per category. Services check values
+    with the uncached selector."""
+    # Keyed by the listing generation, which a category save in the admin (its attribute inline
+    # included) renews, so a changed definition shows on the next page.
+    key = f"catalog:attribute-specs:v1:{listing_version()}:{category_id}"
     specs = cache.get(key)
     if specs is None:
         specs = category_attribute_specs(category_id=category_id)

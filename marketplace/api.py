@@ -15,6 +15,9 @@ def api_root(request, format=None):
         {
             "categories": reverse("catalog-api:category-list", request=request, format=format),
             "products": reverse("catalog-api:product-list", request=request, format=format),
+            "facets": reverse("catalog-api:product-facets", request=request, format=format),
+            # Needs a seller's API key or session.
+            "seller-products": reverse("seller-api:product-list", request=request, format=format),
             "schema": reverse("schema", request=request, format=format),
             "docs": reverse("api-docs", request=request, format=format),
         }

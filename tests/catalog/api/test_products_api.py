@@ -286,3 +286,5 @@ def test_api_root_links_the_catalog_lists(api):
 
     assert response.json()["products"] == "http://testserver/api/catalog/products/"
     assert response.json()["categories"] == "http://testserver/api/catalog/categories/"
+    assert response.json()["facets"] == "http://testserver/api/catalog/facets/"
+    assert response.json()["seller-products"] == "http://testserver/api/seller/products/"
