@@ -60,3 +60,18 @@ def listing_cache_invalidate() -> None:
     """Start a new generation now (outside a transaction) or when the current transaction commits
     (so a concurrent reader cannot cache the old state under the new generation)."""
     transaction.on_commit(_listing_version_bump)
+
+
+# A product page also shows stock, which changes far more often than listings do (every order): each
+# product has a generation of its own, renewed by every stock change, for its cached page.
+PRODUCT_VERSION_KEY = "catalog:product-version:{}"
+PRODUCT_VERSION_SECONDS = 24 * 60 * 60  # far longer than any page stays cached
+
+
+def product_version(product_id: int) -> int:
+    return cache.get(PRODUCT_VERSION_KEY.format(product_id), 0)
+
+
+def product_cache_invalidate(product_id: int) -> None:
+    key = PRODUCT_VERSION_KEY.format(product_id)
+    transaction.on_commit(lambda: cache.set(key, time.time_ns(), PRODUCT_VERSION_SECONDS))

@@ -517,6 +517,17 @@ def product_facet_counts_cached(
     return facets
 
 
+def product_id_for_slug(*, slug: str) -> int | None:
+    """The id behind a product slug (slugs never change), cached; None for an unknown slug."""
+    key = f"catalog:product-id:{slug}"
+    product_id = cache.get(key)
+    if product_id is None:
+        product_id = Product.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if product_id is not None:
+            cache.set(key, product_id, 24 * 60 * 60)
+    return product_id
+
+
 def product_get_visible(*, slug: str) -> Product | None:
     """A visible product with what its page needs: seller, category, variants, images (in order), tags."""
     return (

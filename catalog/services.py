@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F, Min
 from django.utils.translation import gettext as _
 
-from catalog.listing_cache import listing_cache_invalidate
+from catalog.listing_cache import listing_cache_invalidate, product_cache_invalidate
 from catalog.models import Product, ProductVariant, StockMovement
 from catalog.services_review import product_publish_screened
 from catalog.transitions import IllegalTransition, product_transition
@@ -56,7 +56,8 @@ def stock_adjust(
         if not ProductVariant.objects.filter(pk=variant_id).exists():
             raise ApplicationError(_("This SKU does not exist."), extra={"variant": ["not found"]})
         raise OutOfStock(_("Not enough stock."), extra={"stock": ["insufficient stock"]})
-    quantity_after = ProductVariant.objects.values_list("stock", flat=True).get(pk=variant_id)
+    quantity_after, product_id = ProductVariant.objects.values_list("stock", "product_id").get(pk=variant_id)
+    product_cache_invalidate(product_id)
     return StockMovement.objects.create(
         variant_id=variant_id,
         delta=delta,

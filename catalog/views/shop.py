@@ -36,6 +36,7 @@ from catalog.attributes import (
     attribute_values_display,
 )
 from catalog.filters import ProductFacetFilter
+from catalog.listing_cache import product_version
 from catalog.models import Category, Product, ProductVariant
 from catalog.richtext import description_plain
 from common.money import Money
@@ -192,9 +193,8 @@ class AnonymousPageCacheMixin:
     request: HttpRequest
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = (
-            _listing_cache_key(request, kind="page", ident=request.path) if _page_cacheable(request) else None
-        )
+        ident = self.page_cache_ident(request, **kwargs) if _page_cacheable(request) else None
+        key = _listing_cache_key(request, kind="page", ident=ident) if ident is not None else None
         if key is not None:
             hit = cache.get(key)
             if hit is not None:
@@ -208,6 +208,11 @@ class AnonymousPageCacheMixin:
             cache.set(key, (response.content, self.page_facts), selectors.LISTING_CACHE_SECONDS)
         self.page_replay(self.page_facts)
         return response
+
+    def page_cache_ident(self, request: HttpRequest, **kwargs: Any) -> object | None:
+        """What, besides the query string, language and listing generation, names this page in the
+        cache; None: do not cache it."""
+        return request.path
 
     def page_replay(self, facts: dict[str, Any]) -> None:
         request = self.request
@@ -356,15 +361,22 @@ def _product_attributes_shown(
     return attribute_values_display(attribute_specs_scoped(specs, PRODUCT), product.attributes)
 
 
-class ProductDetailView(StorefrontMixin, TemplateView):
+class ProductDetailView(AnonymousPageCacheMixin, StorefrontMixin, TemplateView):
     template_name = "shop/catalog/product_detail.html"
+
+    def page_cache_ident(self, request: HttpRequest, **kwargs: Any) -> object | None:
+        # The page shows stock, so it also follows the product's own generation (every stock change).
+        product_id = selectors.product_id_for_slug(slug=kwargs["slug"])
+        if product_id is None:
+            return None
+        return (request.path, product_id, product_version(product_id))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         product = selectors.product_get_visible(slug=kwargs["slug"])
         if product is None:
             raise Http404(_("No such product."))
-        self.request.analytics_object = product  # type: ignore[attr-defined]
+        self.page_facts["analytics"] = ("catalog.product", product.pk)
         variants = list(product.variants.all())
         images = list(product.images.all())  # prefetched, in order: the first is the cover
         image_urls = [self.request.build_absolute_uri(image.image.url) for image in images]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from accounts.services import seller_suspend
 from analytics.models import Event
 from analytics.services import events_flush
+from catalog.services import stock_adjust
 from catalog.services_listing import VariantInput, product_seller_transition, product_update
 from tests.factories import OperatorFactory, ProductFactory, ProductVariantFactory, category_create
 
@@ -105,3 +106,22 @@ def test_a_page_served_from_the_page_cache_still_records_the_visit_and_the_searc
     assert list(views.values_list("object_id", flat=True)) == [str(shelf.pk)] * 2
     searches = Event.objects.filter(type="search").values_list("properties", flat=True)
     assert list(searches) == [{"q": "brass", "results": 1}] * 2
+
+
+def test_a_cached_product_page_shows_a_stock_change_at_once(
+    client, shelf, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    # given a product page seen once (and so cached), with 1 unit left
+    lamp = ProductFactory(slug="lamp", title="Lamp", category=shelf)
+    variant = ProductVariantFactory(product=lamp, stock=1)
+    url = reverse("catalog:product-detail", args=["lamp"])
+    assert b"Out of stock" not in client.get(url).content
+
+    # when the last unit goes
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_adjust(variant_id=variant.id, delta=-1, reason="reservation")
+
+    # then the next visitor sees it sold out, and the page after that comes from the cache again
+    assert b"Out of stock" in client.get(url).content
+    with django_assert_num_queries(0):
+        assert b"Out of stock" in client.get(url).content
