@@ -1,9 +1,15 @@
 """Seller B can neither see nor change seller A's listings, SKUs or stock: every object URL is a 404."""
 
-import pytest
-from django.urls import reverse
+import io
 
-from catalog.models import Product, ProductStatusEvent, ProductVariant, StockMovement
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from PIL import Image
+
+from catalog import urls_seller
+from catalog.models import Product, ProductImage, ProductStatusEvent, ProductVariant, StockMovement
 from tests.factories import ProductFactory, ProductVariantFactory, SellerProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +136,27 @@ def test_a_suspended_seller_gets_403_and_cannot_adjust_stock(client, a_variant):
 
     assert response.status_code == 403
     assert _unchanged(a_variant)
+
+
+def test_every_portal_url_with_an_id_is_a_404_for_seller_b_and_changes_nothing(client, seller_b, a_variant):
+    """Walks the portal's URL patterns themselves, so a new URL with an id is covered without a new test."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, format="PNG")
+    name = default_storage.save("products/a.png", ContentFile(buffer.getvalue()))
+    image = ProductImage.objects.create(product=a_variant.product, image=name, alt_text="A's")
+    ids = {"pk": a_variant.product_id, "image_pk": image.pk}
+    ids_for = {"stock-adjust": {"pk": a_variant.pk}}  # its pk is a SKU's
+    patterns = [pattern for pattern in urls_seller.urlpatterns if pattern.pattern.converters]
+    assert {"product-edit", "product-image-delete", "stock-adjust"} <= {p.name for p in patterns}
+
+    for pattern in patterns:
+        kwargs = ids_for.get(pattern.name, {key: ids[key] for key in pattern.pattern.converters})
+        url = reverse(f"seller:{pattern.name}", kwargs=kwargs)
+        get = client.get(url)
+        post = client.post(url, {"action": "publish", "delta": "-5", "reason": "damage", "alt_text": "x"})
+        assert get.status_code in (404, 405), (pattern.name, get.status_code)  # 405: a POST-only URL
+        assert post.status_code == 404, (pattern.name, post.status_code)
+
+    assert _unchanged(a_variant)
+    image.refresh_from_db()
+    assert image.alt_text == "A's"
