@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -658,3 +658,38 @@ def seller_get_visible(*, slug: str) -> SellerProfile | None:
 def seller_list_visible() -> QuerySet[SellerProfile]:
     """Every seller with a storefront (approved), as the sitemap lists them."""
     return SellerProfile.objects.filter(status=SellerProfile.Status.APPROVED)
+
+
+# --- what a cart or checkout needs --------------------------------------------------------------------
+
+
+def variant_map_for_cart(*, variant_ids: Collection[int]) -> dict[int, ProductVariant]:
+    """SKUs with their product, seller and category (two queries), each marked ``purchasable`` when
+    shoppers may buy it now (the product is visible) and given ``category_ids``: its leaf category and
+    every ancestor, for promotions scoped to a category."""
+    if not variant_ids:
+        return {}
+    variants = {
+        v.pk: v
+        for v in ProductVariant.objects.select_related("product__seller", "product__category").filter(
+            pk__in=variant_ids
+        )
+    }
+    visible = set(
+        product_list_visible()
+        .filter(pk__in={v.product_id for v in variants.values()})
+        .values_list("pk", flat=True)
+    )
+    steplen = Category.steplen
+    paths = {v.product.category.path for v in variants.values()}
+    prefixes = {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
+    id_for_path = dict(Category.objects.filter(path__in=prefixes).values_list("path", "pk"))
+    for variant in variants.values():
+        path = variant.product.category.path
+        variant.purchasable = variant.product_id in visible  # type: ignore[attr-defined]
+        variant.category_ids = frozenset(  # type: ignore[attr-defined]
+            id_for_path[path[:end]]
+            for end in range(steplen, len(path) + 1, steplen)
+            if path[:end] in id_for_path
+        )
+    return variants

@@ -7,7 +7,6 @@ app_name = "catalog"
 urlpatterns = [
     path("", shop.HomeView.as_view(), name="home"),
     path("search/", shop.SearchView.as_view(), name="search"),
-    path("cart/", shop.CartView.as_view(), name="cart"),
     path("c/<slug:slug>/", shop.CategoryDetailView.as_view(), name="category-detail"),
     path("p/<slug:slug>/", shop.ProductDetailView.as_view(), name="product-detail"),
     path("shops/<slug:slug>/", shop.SellerStoreView.as_view(), name="seller-store"),

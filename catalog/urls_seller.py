@@ -1,11 +1,9 @@
-"""The seller portal, mounted at /seller/."""
+"""The catalog's seller portal pages; ``marketplace.urls_seller`` mounts them in the "seller" namespace."""
 
 from django.urls import path
 
 from accounts.views import seller_api
 from catalog.views import seller, seller_import
-
-app_name = "seller"
 
 urlpatterns = [
     path("", seller.SellerDashboardView.as_view(), name="dashboard"),

@@ -149,6 +149,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.products_schedule_run",
         "schedule": 60.0,
     },
+    "orders-expire-unpaid": {
+        "task": "orders.orders_expire_unpaid",
+        "schedule": 60.0,
+    },
+    "orders-autocomplete-delivered": {
+        "task": "orders.seller_orders_autocomplete",
+        "schedule": crontab(minute=15),
+    },
     "marketplace-heartbeat": {
         "task": "marketplace.heartbeat",
         "schedule": crontab(minute=0, hour=3),
@@ -282,6 +290,21 @@ LISTING_REVIEW_FLAGGED_WORDS = env.list(
 # A price over N times the category's median live price (0 = off), once the category has enough listings.
 LISTING_REVIEW_PRICE_FACTOR = env.int("LISTING_REVIEW_PRICE_FACTOR", default=10)
 LISTING_REVIEW_PRICE_MIN_LISTINGS = env.int("LISTING_REVIEW_PRICE_MIN_LISTINGS", default=20)
+
+# --- Checkout and orders -------------------------------------------------------------------------
+SITE_NAME = "Marketplace"
+# The public address of the site, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# An unpaid order gives its reserved stock back after this many minutes (orders.orders_expire_unpaid).
+ORDER_PAYMENT_WINDOW_MINUTES = env.int("ORDER_PAYMENT_WINDOW_MINUTES", default=30)
+# A delivered seller order completes by itself after this many days (orders.seller_orders_autocomplete).
+ORDER_AUTOCOMPLETE_DAYS = env.int("ORDER_AUTOCOMPLETE_DAYS", default=7)
+# Prices include tax at this rate; each order line records the tax it contains ("0.20" = 20 %).
+ORDER_TAX_RATE = env.str("ORDER_TAX_RATE", default="0")
+# Which payment provider the checkout uses. "test" confirms or declines without moving money (demo, tests).
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="test")
+# Carriers sign tracking webhooks with this secret (HMAC-SHA256). Required in production.
+CARRIER_WEBHOOK_SECRET = env.str("CARRIER_WEBHOOK_SECRET", default="insecure-carrier-webhook-secret")
 
 # --- Analytics ------------------------------------------------------------------------------------
 # Page views of these URL namespaces are recorded by analytics.middleware.PageViewMiddleware.

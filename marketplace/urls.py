@@ -30,10 +30,13 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("api/", include(api_patterns)),
-    path("seller/", include("catalog.urls_seller")),
+    path("seller/", include("marketplace.urls_seller")),
     path("robots.txt", seo.RobotsTxtView.as_view(), name="robots-txt"),
     path("sitemap.xml", seo.sitemap_index, name="sitemap-index"),
     path("sitemap-<slug:section>.xml", seo.sitemap_section, name="sitemap-section"),
+    path("carriers/", include("orders.urls_carrier")),
+    path("", include("orders.urls")),
+    path("", include("orders.urls_reviews")),
     path("", include("catalog.urls")),
 ]
 

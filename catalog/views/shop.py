@@ -464,9 +464,3 @@ class SearchView(AnonymousPageCacheMixin, ProductListMixin, TemplateView):
         if self.request.GET.get("page", "1") == "1":
             self.page_facts["search"] = {"q": query, "results": context["total"]}
         return context
-
-
-class CartView(StorefrontMixin, TemplateView):
-    """Checkout arrives in a later issue; until then the cart is honestly empty."""
-
-    template_name = "shop/catalog/cart.html"

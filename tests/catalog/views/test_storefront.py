@@ -374,18 +374,6 @@ def test_search_records_one_event_per_search_not_per_page(client):
     assert Event.objects.filter(type="search").count() == 1
 
 
-# --- cart -----------------------------------------------------------------------------------------
-
-
-def test_cart_page_is_honestly_empty(client):
-    response = client.get(reverse("catalog:cart"))
-
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "Your cart is empty." in html
-    assert f'href="{reverse("catalog:home")}"' in html
-
-
 def test_search_query_is_escaped_on_the_page(client):
     response = client.get(reverse("catalog:search"), {"q": "<b>bold</b>"})
 

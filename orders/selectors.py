@@ -1,0 +1,256 @@
+"""Reads for shoppers: the cart with its live prices and problems, and their orders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+
+from catalog.selectors import variant_map_for_cart
+from orders.models import Cart, CartLine, Order, OrderEvent, SellerOrder, Shipment
+
+if TYPE_CHECKING:
+    from orders import pricing
+
+# A cart holds at most this many different SKUs and this many units of one.
+CART_MAX_LINES = 50
+CART_MAX_QUANTITY = 99
+
+
+@dataclass
+class CartItem:
+    line: CartLine
+    purchasable: bool
+    stock: int
+    unit_price: int
+    price_changed: bool
+    pricing: pricing.LinePricing | None = None
+
+    @property
+    def variant(self):
+        return self.line.variant
+
+    @property
+    def product(self):
+        return self.line.variant.product
+
+    @property
+    def too_many(self) -> bool:
+        return self.line.quantity > self.stock
+
+
+@dataclass
+class SellerGroup:
+    seller: object
+    items: list[CartItem]
+    shipping_methods: list = field(default_factory=list)
+    shipping_method_id: int | None = None
+    pricing: pricing.SellerPricing | None = None
+
+
+@dataclass
+class CartSummary:
+    cart: Cart | None
+    items: list[CartItem]
+    groups: list[SellerGroup]
+    currency: str
+    pricing: pricing.CartPricing | None
+    coupon_code: str = ""
+    coupon_error: str = ""
+    flash_items: dict[int, int] = field(default_factory=dict)  # variant id -> flash sale item id
+
+    @property
+    def count(self) -> int:
+        return sum(item.line.quantity for item in self.items)
+
+    @property
+    def problems(self) -> list[CartItem]:
+        return [i for i in self.items if not i.purchasable or i.too_many or i.price_changed]
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.items) and not any(not i.purchasable or i.too_many for i in self.items)
+
+
+def tax_rate() -> Decimal:
+    return Decimal(settings.ORDER_TAX_RATE)
+
+
+def cart_lines(*, cart_id: int) -> list[CartLine]:
+    return list(CartLine.objects.filter(cart_id=cart_id).order_by("added_at", "pk"))
+
+
+def cart_summary(
+    *,
+    cart: Cart | None,
+    now: datetime,
+    coupon_code: str = "",
+    shipping_choice: dict[int, int] | None = None,
+    email: str = "",
+    user_id: int | None = None,
+) -> CartSummary:
+    """The cart as the shopper sees it now: current prices (flash sales included) and stock, what changed
+    since each line was added, one group per seller with its shipping options, and the pricing service's
+    line-by-line result. A bounded number of queries whatever the cart's size."""
+    from orders import pricing
+    from orders.selectors_promotions import pricing_inputs_for
+    from orders.selectors_seller import shipping_methods_for_sellers
+
+    currency = settings.DEFAULT_CURRENCY
+    if cart is None:
+        return CartSummary(cart=None, items=[], groups=[], currency=currency, pricing=None)
+    lines = cart_lines(cart_id=cart.pk)
+    variants = variant_map_for_cart(variant_ids=[line.variant_id for line in lines])
+    items: list[CartItem] = []
+    for line in lines:
+        variant = variants.get(line.variant_id)
+        if variant is None:
+            continue
+        line.variant = variant
+        items.append(
+            CartItem(
+                line=line,
+                purchasable=variant.purchasable and variant.currency == currency,
+                stock=variant.stock,
+                unit_price=variant.price_amount,
+                price_changed=variant.price_amount != line.seen_unit_price_amount,
+            )
+        )
+    seller_ids = list(dict.fromkeys(item.product.seller_id for item in items))
+    promotions = pricing_inputs_for(
+        variant_ids=[item.line.variant_id for item in items],
+        seller_ids=seller_ids,
+        coupon_code=coupon_code,
+        now=now,
+        email=email,
+        user_id=user_id,
+    )
+    methods = shipping_methods_for_sellers(seller_ids=seller_ids)
+    shipping_choice = shipping_choice or {}
+    groups: dict[int, SellerGroup] = {}
+    for item in items:
+        seller = item.product.seller
+        group = groups.get(seller.pk)
+        if group is None:
+            options = methods.get(seller.pk, [])
+            chosen = next((m.pk for m in options if m.pk == shipping_choice.get(seller.pk)), None)
+            if chosen is None and options:
+                chosen = options[0].pk
+            group = groups[seller.pk] = SellerGroup(
+                seller=seller, items=[], shipping_methods=options, shipping_method_id=chosen
+            )
+        group.items.append(item)
+    priced = [item for item in items if item.purchasable]
+    result = None
+    if priced:
+        rules: dict[int, pricing.ShippingRule | None] = {}
+        for group in groups.values():
+            method = next((m for m in group.shipping_methods if m.pk == group.shipping_method_id), None)
+            rules[group.seller.pk] = (
+                pricing.ShippingRule(
+                    id=method.pk,
+                    seller_id=group.seller.pk,
+                    name=method.name,
+                    flat=method.flat_amount,
+                    per_kg=method.per_kg_amount,
+                    free_over=method.free_over_amount,
+                )
+                if method
+                else None
+            )
+        result = pricing.price_cart(
+            lines=[
+                pricing.PricingLine(
+                    key=item.line.variant_id,
+                    seller_id=item.product.seller_id,
+                    product_id=item.product.pk,
+                    category_ids=item.variant.category_ids,
+                    unit_price=item.unit_price,
+                    quantity=item.line.quantity,
+                    weight_grams=item.variant.weight_grams,
+                    flash_price=promotions.flash.get(item.line.variant_id, (None, None))[0],
+                    flash_item_id=promotions.flash.get(item.line.variant_id, (None, None))[1],
+                )
+                for item in priced
+            ],
+            currency=currency,
+            coupon=promotions.coupon,
+            tiers=promotions.tiers,
+            shipping=rules,
+            tax_rate=tax_rate(),
+        )
+        by_key = {line.key: line for line in result.lines}
+        for item in priced:
+            item.pricing = by_key[item.line.variant_id]
+        by_seller = {s.seller_id: s for s in result.sellers}
+        for group in groups.values():
+            group.pricing = by_seller.get(group.seller.pk)
+    return CartSummary(
+        cart=cart,
+        items=items,
+        groups=list(groups.values()),
+        currency=currency,
+        pricing=result,
+        coupon_code=coupon_code,
+        coupon_error=promotions.coupon_error,
+        flash_items={variant_id: item_id for variant_id, (_, item_id) in promotions.flash.items()},
+    )
+
+
+# --- orders -------------------------------------------------------------------------------------------
+
+
+def order_list_for_buyer(*, user_id: int) -> QuerySet[Order]:
+    return (
+        Order.objects.filter(buyer_id=user_id)
+        .prefetch_related(
+            Prefetch("seller_orders", queryset=SellerOrder.objects.select_related("seller").order_by("pk"))
+        )
+        .order_by("-placed_at", "-pk")
+    )
+
+
+def order_get_for_viewer(*, number: str, user_id: int | None, guest_numbers: list[str]) -> Order | None:
+    """The order if this viewer may see it: its signed-in buyer, or a guest who looked it up by e-mail
+    and number in this session. Anyone else gets None (a 404: nobody learns the order exists)."""
+    queryset = Order.objects.filter(number=number)
+    order = queryset.select_related("buyer").first()
+    if order is None:
+        return None
+    if user_id is not None and order.buyer_id == user_id:
+        return order
+    if order.number in guest_numbers and (order.buyer_id is None or user_id is None):
+        return order
+    return None
+
+
+def order_detail_parts(*, order_id: int) -> list[SellerOrder]:
+    """The order's seller parts with lines, shipments (with tracking events) and the timeline."""
+    return list(
+        SellerOrder.objects.filter(order_id=order_id)
+        .select_related("seller")
+        .prefetch_related(
+            "lines",
+            Prefetch(
+                "shipments",
+                queryset=Shipment.objects.prefetch_related("events", "lines").order_by("shipped_at", "pk"),
+            ),
+        )
+        .order_by("pk")
+    )
+
+
+def order_timeline(*, order_id: int) -> list[OrderEvent]:
+    return list(
+        OrderEvent.objects.filter(order_id=order_id)
+        .select_related("seller_order__seller")
+        .order_by("created_at", "pk")
+    )
+
+
+def order_lookup_guest(*, number: str, email: str) -> Order | None:
+    return Order.objects.filter(number=number.strip().upper(), email__iexact=email.strip()).first()

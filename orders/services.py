@@ -1,0 +1,492 @@
+"""Every write to carts and orders: cart lines, the checkout that places an order, payment confirmation,
+shopper cancellation, and the periodic expiry/auto-completion.
+
+The checkout is one transaction: the order, its seller parts and lines (price, discount, tax and shipping
+snapshots), the stock reservation (catalog's conditional UPDATE, in SKU order), flash-sale units and the
+coupon use. If any of them is refused, nothing is written. An idempotency key makes a repeated "place
+order" (double click, retried API call) return the first order instead of creating a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from analytics.services import track
+from catalog.selectors import variant_map_for_cart
+from catalog.services import OutOfStock
+from common.exceptions import ApplicationError
+from common.money import Money
+from orders import notifications
+from orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, OrderStatus, SellerOrder
+from orders.selectors import CART_MAX_LINES, CART_MAX_QUANTITY, cart_summary
+from orders.services_stock import StockState, stock_reserve
+from orders.transitions import order_transition, seller_order_transition
+
+logger = logging.getLogger(__name__)
+
+Actor = OrderEvent.Actor
+
+ORDER_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class CartError(ApplicationError):
+    pass
+
+
+class CheckoutError(ApplicationError):
+    pass
+
+
+class PriceChanged(CheckoutError):
+    """The total the shopper confirmed is not the total now: show the new one, charge nothing."""
+
+
+# --- cart -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cart_create(*, user_id: int | None) -> Cart:
+    if user_id is None:
+        return Cart.objects.create()
+    cart, _created = Cart.objects.get_or_create(user_id=user_id)
+    return cart
+
+
+def _variant_for_cart(variant_id: int):
+    variant = variant_map_for_cart(variant_ids=[variant_id]).get(variant_id)
+    if variant is None or not variant.purchasable:
+        raise CartError(_("This product is not available."), extra={"variant": ["not available"]})
+    if variant.currency != settings.DEFAULT_CURRENCY:
+        raise CartError(_("This product is sold in another currency."), extra={"variant": ["currency"]})
+    if variant.stock <= 0:
+        raise OutOfStock(_("Sorry, this product is out of stock."), extra={"quantity": ["out of stock"]})
+    return variant
+
+
+@transaction.atomic
+def cart_line_add(*, cart_id: int, variant_id: int, quantity: int) -> tuple[CartLine, bool]:
+    """Add units of a SKU; the quantity in the cart is capped by the stock on hand (and a sane maximum).
+    Returns the line and whether the cap cut the quantity down."""
+    if quantity < 1:
+        raise CartError(_("Choose a quantity of at least 1."), extra={"quantity": ["must be at least 1"]})
+    variant = _variant_for_cart(variant_id)
+    Cart.objects.select_for_update().filter(pk=cart_id).first()  # one writer per cart at a time
+    line = CartLine.objects.filter(cart_id=cart_id, variant_id=variant_id).first()
+    if line is None and CartLine.objects.filter(cart_id=cart_id).count() >= CART_MAX_LINES:
+        raise CartError(
+            _("Your cart is full (%(max)d different products).") % {"max": CART_MAX_LINES},
+            extra={"variant": ["cart full"]},
+        )
+    wanted = (line.quantity if line else 0) + quantity
+    allowed = min(wanted, variant.stock, CART_MAX_QUANTITY)
+    if line is None:
+        line = CartLine.objects.create(
+            cart_id=cart_id,
+            variant_id=variant_id,
+            quantity=allowed,
+            seen_unit_price_amount=variant.price_amount,
+        )
+    else:
+        line.quantity = allowed
+        line.seen_unit_price_amount = variant.price_amount
+        line.save(update_fields=["quantity", "seen_unit_price_amount"])
+    Cart.objects.filter(pk=cart_id).update(updated_at=timezone.now())
+    return line, allowed < wanted
+
+
+@transaction.atomic
+def cart_line_set_quantity(*, cart_id: int, variant_id: int, quantity: int) -> tuple[CartLine | None, bool]:
+    """Set a line's quantity (0 removes it), capped by stock. The shopper has now seen the current
+    price, so it becomes the line's seen price."""
+    line = CartLine.objects.select_for_update().filter(cart_id=cart_id, variant_id=variant_id).first()
+    if line is None:
+        raise CartError(_("This product is not in your cart."), extra={"variant": ["not in cart"]})
+    if quantity <= 0:
+        line.delete()
+        return None, False
+    variant = variant_map_for_cart(variant_ids=[variant_id]).get(variant_id)
+    stock = variant.stock if variant is not None else 0
+    allowed = min(quantity, stock, CART_MAX_QUANTITY)
+    if allowed <= 0:
+        line.delete()
+        return None, True
+    line.quantity = allowed
+    line.seen_unit_price_amount = variant.price_amount
+    line.save(update_fields=["quantity", "seen_unit_price_amount"])
+    return line, allowed < quantity
+
+
+@transaction.atomic
+def cart_line_remove(*, cart_id: int, variant_id: int) -> bool:
+    deleted, _detail = CartLine.objects.filter(cart_id=cart_id, variant_id=variant_id).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def cart_prices_accept(*, cart_id: int) -> int:
+    """The shopper has seen the current prices: they become the lines' seen prices."""
+    changed = 0
+    lines = list(CartLine.objects.select_for_update().filter(cart_id=cart_id))
+    variants = variant_map_for_cart(variant_ids=[line.variant_id for line in lines])
+    for line in lines:
+        variant = variants.get(line.variant_id)
+        if variant is not None and variant.price_amount != line.seen_unit_price_amount:
+            line.seen_unit_price_amount = variant.price_amount
+            line.save(update_fields=["seen_unit_price_amount"])
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def cart_merge(*, from_cart_id: int, user_id: int) -> Cart:
+    """At sign-in, the visitor's cart joins the user's: quantities add up, capped by stock."""
+    target = cart_create(user_id=user_id)
+    if target.pk == from_cart_id:
+        return target
+    source_lines = list(CartLine.objects.filter(cart_id=from_cart_id).order_by("pk"))
+    for line in source_lines:
+        try:
+            cart_line_add(cart_id=target.pk, variant_id=line.variant_id, quantity=line.quantity)
+        except ApplicationError:
+            continue  # gone or sold out meanwhile: dropped, the rest still merges
+    Cart.objects.filter(pk=from_cart_id, user__isnull=True).delete()
+    return target
+
+
+# --- checkout -------------------------------------------------------------------------------------------
+
+
+def idempotency_digest(*, owner: str, key: str) -> str:
+    return hashlib.sha256(f"{owner}:{key}".encode()).hexdigest()
+
+
+def _order_number() -> str:
+    return "M" + "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(10))
+
+
+ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
+
+
+def checkout_place(
+    *,
+    cart_id: int,
+    buyer_id: int | None,
+    email: str,
+    shipping_address: dict,
+    shipping_choice: dict[int, int],
+    coupon_code: str,
+    expected_total: int | None,
+    idempotency_key: str,
+    owner: str,
+    language: str = "",
+    now: datetime | None = None,
+) -> tuple[Order, bool]:
+    """Place the cart as one order split by seller. Returns ``(order, created)``; ``created`` is False
+    when the idempotency key had already placed an order (nothing new is written)."""
+    now = now or timezone.now()
+    if not idempotency_key or len(idempotency_key) > 200:
+        raise CheckoutError(
+            _("The checkout form has expired; please try again."),
+            extra={"idempotency_key": ["missing or too long"]},
+        )
+    digest = idempotency_digest(owner=owner, key=idempotency_key)
+    existing = Order.objects.filter(idempotency_key=digest).first()
+    if existing is not None:
+        return existing, False
+    address = {key: str(shipping_address.get(key, "") or "").strip()[:200] for key in ADDRESS_FIELDS}
+    missing = [key for key in ("full_name", "line1", "city", "postal_code", "country") if not address[key]]
+    if missing:
+        raise CheckoutError(
+            _("Please give a complete shipping address."), extra={key: ["required"] for key in missing}
+        )
+    cart = Cart.objects.filter(pk=cart_id).first()
+    summary = cart_summary(
+        cart=cart,
+        now=now,
+        coupon_code=coupon_code,
+        shipping_choice=shipping_choice,
+        email=email,
+        user_id=buyer_id,
+    )
+    if not summary.items:
+        raise CheckoutError(_("Your cart is empty."), extra={"cart": ["empty"]})
+    unavailable = [i for i in summary.items if not i.purchasable]
+    if unavailable:
+        raise CheckoutError(
+            _("Some products in your cart are no longer available: %(titles)s. Remove them to continue.")
+            % {"titles": ", ".join(i.product.title for i in unavailable)},
+            extra={"cart": ["unavailable items"]},
+        )
+    short = [i for i in summary.items if i.too_many]
+    if short:
+        raise OutOfStock(
+            _("Not enough stock for: %(titles)s. Lower the quantity to continue.")
+            % {"titles": ", ".join(i.product.title for i in short)},
+            extra={"cart": ["insufficient stock"]},
+        )
+    if coupon_code and summary.coupon_error:
+        raise CheckoutError(summary.coupon_error, extra={"coupon_code": [summary.coupon_error]})
+    pricing = summary.pricing
+    if coupon_code and pricing.coupon_problem:
+        message = (
+            _("Your cart does not reach the coupon's minimum spend.")
+            if pricing.coupon_problem == "min_spend"
+            else _("This coupon does not apply to anything in your cart.")
+        )
+        raise CheckoutError(message, extra={"coupon_code": [pricing.coupon_problem]})
+    if expected_total is not None and expected_total != pricing.total:
+        raise PriceChanged(
+            _(
+                "The total changed from %(old)s to %(new)s since you last saw it. Please check and confirm again."
+            )
+            % {
+                "old": Money(expected_total, summary.currency).format(),
+                "new": Money(pricing.total, summary.currency).format(),
+            },
+            extra={"expected_total": [f"now {pricing.total}"]},
+        )
+    try:
+        order = _order_write(
+            summary=summary,
+            buyer_id=buyer_id,
+            email=email,
+            address=address,
+            coupon_code=coupon_code,
+            digest=digest,
+            language=language,
+            now=now,
+        )
+    except IntegrityError:
+        # The same key won a race with us (a double click reaching two workers): theirs is the order.
+        existing = Order.objects.filter(idempotency_key=digest).first()
+        if existing is None:
+            raise
+        return existing, False
+    return order, True
+
+
+@transaction.atomic
+def _order_write(*, summary, buyer_id, email, address, coupon_code, digest, language, now) -> Order:
+    from orders.services_promotions import coupon_redeem, flash_sale_claim
+
+    pricing = summary.pricing
+    order = Order.objects.create(
+        number=_order_number(),
+        buyer_id=buyer_id,
+        email=email,
+        status=OrderStatus.PENDING_PAYMENT,
+        currency=summary.currency,
+        subtotal_amount=pricing.subtotal,
+        shipping_amount=pricing.shipping,
+        discount_amount=pricing.discount,
+        tax_amount=pricing.tax,
+        total_amount=pricing.total,
+        placed_at=now,
+        shipping_address=address,
+        coupon_code=coupon_code.strip().upper() if pricing.coupon_id else "",
+        idempotency_key=digest,
+        payment_due_at=now + timedelta(minutes=settings.ORDER_PAYMENT_WINDOW_MINUTES),
+        pricing_explanation=[_adjustment_json(a) for a in pricing.adjustments],
+        language=language[:10],
+    )
+    items = {item.line.variant_id: item for item in summary.items}
+    lines: list[OrderLine] = []
+    for seller_pricing in pricing.sellers:
+        group = next(g for g in summary.groups if g.seller.pk == seller_pricing.seller_id)
+        part = SellerOrder.objects.create(
+            order=order,
+            seller_id=seller_pricing.seller_id,
+            status=OrderStatus.PENDING_PAYMENT,
+            subtotal_amount=seller_pricing.subtotal,
+            discount_amount=seller_pricing.discount,
+            shipping_amount=seller_pricing.shipping,
+            tax_amount=seller_pricing.tax,
+            total_amount=seller_pricing.total,
+            shipping_method_id=seller_pricing.shipping_rule_id,
+            shipping_method_name=seller_pricing.shipping_name or _("Free shipping"),
+            status_changed_at=now,
+        )
+        for line_pricing in (lp for lp in pricing.lines if lp.seller_id == group.seller.pk):
+            item = items[line_pricing.key]
+            variant = item.variant
+            lines.append(
+                OrderLine(
+                    seller_order=part,
+                    variant_id=variant.pk,
+                    product_id_snapshot=variant.product_id,
+                    title=variant.product.title,
+                    sku=variant.sku,
+                    variant_name=variant.name,
+                    attributes=variant.attributes,
+                    weight_grams=variant.weight_grams,
+                    unit_price_amount=line_pricing.unit_price,
+                    list_unit_price_amount=line_pricing.list_unit_price,
+                    flash_sale_item_id=line_pricing.flash_item_id,
+                    quantity=line_pricing.quantity,
+                    discount_amount=line_pricing.discount,
+                    tax_amount=line_pricing.tax,
+                    total_amount=line_pricing.total,
+                    stock_state=StockState.RESERVED,
+                    pricing_explanation=[_adjustment_json(a) for a in line_pricing.adjustments],
+                )
+            )
+    OrderLine.objects.bulk_create(lines)
+    stock_reserve(
+        quantities=[(line.variant_id, line.quantity) for line in lines],
+        order_number=order.number,
+        actor_id=buyer_id,
+    )
+    for line in lines:
+        if line.flash_sale_item_id is not None:
+            flash_sale_claim(flash_item_id=line.flash_sale_item_id, quantity=line.quantity)
+    if pricing.coupon_id is not None:
+        coupon_redeem(
+            coupon_id=pricing.coupon_id,
+            order_id=order.pk,
+            user_id=buyer_id,
+            email=email,
+            discount_amount=pricing.coupon_discount,
+            now=now,
+        )
+    OrderEvent.objects.create(
+        order=order,
+        kind=OrderEvent.Kind.STATUS,
+        to_status=OrderStatus.PENDING_PAYMENT,
+        actor_kind=Actor.SHOPPER,
+        actor_id=buyer_id,
+        reason="placed",
+    )
+    CartLine.objects.filter(cart_id=summary.cart.pk, variant_id__in=list(items)).delete()
+    order_id, number, total = order.pk, order.number, order.total_amount
+    transaction.on_commit(lambda: notifications.order_placed_notify(order_id=order_id))
+    transaction.on_commit(
+        lambda: track(
+            event_type="order_placed",
+            user_id=buyer_id,
+            object_type="orders.order",
+            object_id=order_id,
+            properties={
+                "number": number,
+                "total": total,
+                "sellers": len(pricing.sellers),
+                "lines": len(lines),
+            },
+        )
+    )
+    return order
+
+
+def _adjustment_json(adjustment) -> dict:
+    return {
+        "kind": adjustment.kind,
+        "label": adjustment.label,
+        "amount": adjustment.amount,
+        "rule_id": adjustment.rule_id,
+    }
+
+
+# --- payment and after ----------------------------------------------------------------------------------
+
+
+class PaymentMismatch(ApplicationError):
+    pass
+
+
+def order_payment_confirmed(*, order_id: int, amount: int, currency: str, reference: str = "") -> bool:
+    """The payment provider confirmed the money for this order. Moves it to paid (stock committed) and
+    returns True; returns False — changing nothing — when the order is no longer waiting for payment
+    (cancelled or expired meanwhile: the payments side must refund it) or was already paid."""
+    order = Order.objects.get(pk=order_id)
+    if currency != order.currency or amount != order.total_amount:
+        raise PaymentMismatch(
+            _("The payment does not match the order total."),
+            extra={"amount": [f"expected {order.total_amount} {order.currency}, got {amount} {currency}"]},
+        )
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        if order.status == OrderStatus.CANCELLED:
+            OrderEvent.objects.create(
+                order=order,
+                kind=OrderEvent.Kind.NOTE,
+                actor_kind=Actor.SYSTEM,
+                reason="payment received after cancellation: refund due",
+                data={"refund_due": True, "reference": reference[:100]},
+            )
+        return False
+    order_transition(
+        order_id=order_id, to_status=OrderStatus.PAID, actor_kind=Actor.SYSTEM, reason=reference[:100]
+    )
+    transaction.on_commit(lambda: notifications.order_paid_notify(order_id=order_id))
+    return True
+
+
+def order_cancel_by_shopper(*, order_id: int, user_id: int | None, reason: str = "") -> Order:
+    """The shopper cancels every part of the order not yet shipped (refused if any part has shipped)."""
+    return order_transition(
+        order_id=order_id,
+        to_status=OrderStatus.CANCELLED,
+        actor_kind=Actor.SHOPPER,
+        actor_id=user_id,
+        reason=reason or _("Cancelled by the shopper"),
+    )
+
+
+def seller_order_receipt_confirm(*, seller_order_id: int, user_id: int | None) -> SellerOrder:
+    """The shopper says the parcel arrived (the carrier may not have told us)."""
+    return seller_order_transition(
+        seller_order_id=seller_order_id,
+        to_status=OrderStatus.DELIVERED,
+        actor_kind=Actor.SHOPPER,
+        actor_id=user_id,
+        reason=_("Receipt confirmed by the shopper"),
+    )
+
+
+def orders_expire_unpaid(*, now: datetime) -> int:
+    """Cancel orders whose payment window has passed; their stock, flash-sale units and coupon use go back.
+    Each order in its own transaction, so one failure does not hold back the rest."""
+    due = Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, payment_due_at__lt=now).values_list(
+        "pk", flat=True
+    )
+    expired = 0
+    for order_id in list(due[:500]):
+        try:
+            order_transition(
+                order_id=order_id,
+                to_status=OrderStatus.CANCELLED,
+                actor_kind=Actor.SYSTEM,
+                reason=_("Payment was not received in time"),
+            )
+            expired += 1
+        except ApplicationError:
+            continue  # paid or cancelled meanwhile
+    if expired:
+        logger.info("expired %d unpaid orders", expired)
+    return expired
+
+
+def seller_orders_autocomplete(*, now: datetime) -> int:
+    cutoff = now - timedelta(days=settings.ORDER_AUTOCOMPLETE_DAYS)
+    due = SellerOrder.objects.filter(status=OrderStatus.DELIVERED, delivered_at__lt=cutoff).values_list(
+        "pk", flat=True
+    )
+    completed = 0
+    for part_id in list(due[:1000]):
+        try:
+            seller_order_transition(
+                seller_order_id=part_id,
+                to_status=OrderStatus.COMPLETED,
+                actor_kind=Actor.SYSTEM,
+                reason=_("Completed automatically after delivery"),
+            )
+            completed += 1
+        except ApplicationError:
+            continue
+    return completed

@@ -1,0 +1,4 @@
+"""Placeholder until written."""
+
+app_name = "carrier"
+urlpatterns: list = []

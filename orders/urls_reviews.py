@@ -1,0 +1,4 @@
+"""Placeholder until written."""
+
+app_name = "reviews"
+urlpatterns: list = []

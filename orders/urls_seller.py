@@ -1,0 +1,3 @@
+"""Seller portal pages for orders, shipments and shipping methods (mounted in the "seller" namespace)."""
+
+urlpatterns: list = []

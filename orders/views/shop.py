@@ -1,0 +1,420 @@
+"""Shopper pages: cart, checkout, the test payment page, "My orders", order detail with timeline and
+tracking, cancellation, and the guest order look-up."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import TemplateView
+
+from accounts.permissions import ShopperRequiredMixin
+from accounts.selectors import address_list
+from analytics.middleware import visitor_id
+from analytics.services import track
+from common.exceptions import ApplicationError
+from orders import selectors, services
+from orders.forms import CancelForm, CheckoutForm, GuestOrderLookupForm
+from orders.models import Cart, Order, OrderStatus
+from orders.transitions import CANCELLABLE_BY_SHOPPER
+from payments.models import Payment
+from payments.services import payment_start, payment_test_complete
+
+CART_SESSION_KEY = "cart_id"
+GUEST_ORDERS_SESSION_KEY = "guest_orders"
+
+
+# --- which cart, which orders ------------------------------------------------------------------------
+
+
+def cart_for_request(request: HttpRequest, *, create: bool) -> Cart | None:
+    """A signed-in user's cart, or the visitor's cart whose id the session holds."""
+    if request.user.is_authenticated:
+        cart = Cart.objects.filter(user=request.user).first()
+        if cart is None and create:
+            cart = services.cart_create(user_id=request.user.pk)
+        return cart
+    cart_id = request.session.get(CART_SESSION_KEY)
+    cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
+    if cart is None and create:
+        cart = services.cart_create(user_id=None)
+        request.session[CART_SESSION_KEY] = cart.pk
+    return cart
+
+
+def cart_merge_at_login(sender, request, user, **kwargs) -> None:
+    """``user_logged_in`` receiver (connected in ``OrdersConfig.ready``): the visitor's cart joins the
+    user's. Sign-in keeps the session's data, so the visitor's cart id is still there."""
+    cart_id = request.session.pop(CART_SESSION_KEY, None) if hasattr(request, "session") else None
+    if cart_id:
+        services.cart_merge(from_cart_id=cart_id, user_id=user.pk)
+
+
+def _guest_numbers(request: HttpRequest) -> list[str]:
+    return list(request.session.get(GUEST_ORDERS_SESSION_KEY, []))
+
+
+def _guest_remember(request: HttpRequest, number: str) -> None:
+    numbers = _guest_numbers(request)
+    if number not in numbers:
+        request.session[GUEST_ORDERS_SESSION_KEY] = [*numbers, number][-20:]
+
+
+def order_for_request(request: HttpRequest, number: str) -> Order:
+    order = selectors.order_get_for_viewer(
+        number=number,
+        user_id=request.user.pk if request.user.is_authenticated else None,
+        guest_numbers=_guest_numbers(request),
+    )
+    if order is None:
+        raise Http404
+    return order
+
+
+def _track(request: HttpRequest, event_type: str, **properties: Any) -> None:
+    track(
+        event_type=event_type,
+        user_id=request.user.pk if request.user.is_authenticated else None,
+        session_key=visitor_id(request),
+        properties=properties,
+        path=request.path,
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+
+
+def _same_origin(request: HttpRequest) -> bool:
+    """Cart additions come from cached product pages that carry no CSRF token, so instead of a token the
+    browser's own Sec-Fetch-Site / Origin headers must say the form was on our site."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is not None and origin != "null":
+        return urlsplit(origin).netloc == request.get_host()
+    referer = request.headers.get("Referer")
+    if referer:
+        return urlsplit(referer).netloc == request.get_host()
+    return True  # a non-browser client with neither header; forging needs a browser, which sends them
+
+
+# --- cart -----------------------------------------------------------------------------------------------
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class CartAddView(View):
+    """POST from the product page: add a SKU to the cart, capped by stock."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not _same_origin(request):
+            return HttpResponseBadRequest(_("This form must be sent from our own site."))
+        try:
+            variant_id = int(request.POST.get("variant", ""))
+            quantity = int(request.POST.get("quantity", "1"))
+        except ValueError:
+            return HttpResponseBadRequest(_("Choose a product option and a quantity."))
+        back = request.POST.get("next") or reverse("orders:cart")
+        if not back.startswith("/") or back.startswith("//"):
+            back = reverse("orders:cart")
+        cart = cart_for_request(request, create=True)
+        try:
+            line, capped = services.cart_line_add(cart_id=cart.pk, variant_id=variant_id, quantity=quantity)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect(back)
+        _track(request, "add_to_cart", variant=variant_id, quantity=quantity)
+        if capped:
+            messages.warning(
+                request,
+                _("Only %(count)d in stock: your cart now holds all of them.") % {"count": line.quantity},
+            )
+        else:
+            messages.success(request, _("Added to your cart."))
+        return redirect(reverse("orders:cart"))
+
+
+class CartView(TemplateView):
+    template_name = "shop/orders/cart.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        cart = cart_for_request(self.request, create=False)
+        user = self.request.user
+        summary = selectors.cart_summary(
+            cart=cart,
+            now=timezone.now(),
+            email=user.email if user.is_authenticated else "",
+            user_id=user.pk if user.is_authenticated else None,
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "summary": summary,
+            "max_quantity": selectors.CART_MAX_QUANTITY,
+        }
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        cart = cart_for_request(request, create=False)
+        if cart is None:
+            return redirect("orders:cart")
+        try:
+            if "remove" in request.POST:
+                variant_id = int(request.POST["remove"])
+                if services.cart_line_remove(cart_id=cart.pk, variant_id=variant_id):
+                    _track(request, "remove_from_cart", variant=variant_id)
+                    messages.success(request, _("Removed from your cart."))
+            elif "accept_prices" in request.POST:
+                services.cart_prices_accept(cart_id=cart.pk)
+            else:
+                for key, value in request.POST.items():
+                    if not key.startswith("quantity-"):
+                        continue
+                    variant_id, quantity = int(key.removeprefix("quantity-")), int(value or 0)
+                    line, capped = services.cart_line_set_quantity(
+                        cart_id=cart.pk, variant_id=variant_id, quantity=quantity
+                    )
+                    if line is None:
+                        _track(request, "remove_from_cart", variant=variant_id)
+                    if capped:
+                        messages.warning(request, _("Some quantities were lowered to the stock available."))
+                messages.success(request, _("Your cart was updated."))
+        except ValueError:
+            messages.error(request, _("Enter whole numbers for quantities."))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("orders:cart")
+
+
+# --- checkout -------------------------------------------------------------------------------------------
+
+
+class CheckoutView(TemplateView):
+    """One page: address, shipping per seller, coupon and the priced review; "Update" re-prices, "Place
+    order" places it at exactly the total shown (or explains what changed)."""
+
+    template_name = "shop/orders/checkout.html"
+
+    def _summary(self, cart, *, coupon_code: str = "", shipping_choice=None, email: str = ""):
+        user = self.request.user
+        return selectors.cart_summary(
+            cart=cart,
+            now=timezone.now(),
+            coupon_code=coupon_code,
+            shipping_choice=shipping_choice,
+            email=email or (user.email if user.is_authenticated else ""),
+            user_id=user.pk if user.is_authenticated else None,
+        )
+
+    def _addresses(self):
+        user = self.request.user
+        return list(address_list(user=user)) if user.is_authenticated else []
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        cart = cart_for_request(request, create=False)
+        summary = self._summary(cart)
+        if not summary.items:
+            messages.info(request, _("Your cart is empty."))
+            return redirect("orders:cart")
+        addresses = self._addresses()
+        default = next((a for a in addresses if a.is_default), addresses[0] if addresses else None)
+        initial = {
+            "email": request.user.email if request.user.is_authenticated else "",
+            "idempotency_key": uuid.uuid4().hex,
+            "expected_total": summary.pricing.total if summary.pricing else None,
+            "saved_address": default.pk if default else None,
+        }
+        form = CheckoutForm(initial=initial, addresses=addresses, groups=summary.groups)
+        _track(request, "checkout_step", step="checkout")
+        return self.render_to_response(self.get_context_data(form=form, summary=summary))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        cart = cart_for_request(request, create=False)
+        first = self._summary(cart)
+        if not first.items:
+            messages.info(request, _("Your cart is empty."))
+            return redirect("orders:cart")
+        addresses = self._addresses()
+        form = CheckoutForm(request.POST, addresses=addresses, groups=first.groups)
+        valid = form.is_valid()
+        coupon_code = (
+            form.cleaned_data.get("coupon_code", "") if valid else request.POST.get("coupon_code", "")
+        )
+        shipping_choice = form.shipping_choice() if valid else {}
+        summary = self._summary(
+            cart,
+            coupon_code=coupon_code.strip().upper(),
+            shipping_choice=shipping_choice,
+            email=form.cleaned_data.get("email", "") if valid else "",
+        )
+        if valid and request.POST.get("action") == "place":
+            _track(request, "checkout_step", step="place")
+            try:
+                order, _created = services.checkout_place(
+                    cart_id=cart.pk,
+                    buyer_id=request.user.pk if request.user.is_authenticated else None,
+                    email=form.cleaned_data["email"],
+                    shipping_address=form.address(),
+                    shipping_choice=shipping_choice,
+                    coupon_code=coupon_code,
+                    expected_total=form.cleaned_data.get("expected_total"),
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    owner=f"user:{request.user.pk}"
+                    if request.user.is_authenticated
+                    else f"visitor:{visitor_id(request) or cart.pk}",
+                    language=get_language() or "",
+                )
+            except ApplicationError as exc:
+                form.add_service_error(exc)
+            else:
+                _guest_remember(request, order.number)
+                return redirect("orders:order-pay", number=order.number)
+        elif request.POST.get("action") != "place":
+            _track(request, "checkout_step", step="review")
+        # Re-render with the totals as they are now, and a fresh expected total to confirm.
+        data = request.POST.copy()
+        data["expected_total"] = str(summary.pricing.total) if summary.pricing else ""
+        rebound = CheckoutForm(data, addresses=addresses, groups=summary.groups)
+        rebound.is_valid()
+        for error in form.non_field_errors():
+            rebound.add_error(None, error)
+        if summary.coupon_error and coupon_code:
+            rebound.add_error("coupon_code", summary.coupon_error)
+        return self.render_to_response(self.get_context_data(form=rebound, summary=summary))
+
+
+class OrderPayView(TemplateView):
+    """The test provider's payment page: clearly marked, it moves no money. Stripe replaces it with its
+    own payment step in the payments issue."""
+
+    template_name = "shop/orders/pay.html"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.order = order_for_request(request, kwargs["number"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, number: str) -> HttpResponse:
+        if self.order.status != OrderStatus.PENDING_PAYMENT:
+            return redirect("orders:order-detail", number=number)
+        try:
+            payment = payment_start(order_id=self.order.pk)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("orders:order-detail", number=number)
+        _track(request, "checkout_step", step="payment")
+        parts = selectors.order_detail_parts(order_id=self.order.pk)
+        return self.render_to_response(self.get_context_data(order=self.order, payment=payment, parts=parts))
+
+    def post(self, request: HttpRequest, number: str) -> HttpResponse:
+        payment = Payment.objects.filter(order=self.order, pk=request.POST.get("payment") or 0).first()
+        if payment is None:
+            raise Http404
+        payment = payment_test_complete(payment_id=payment.pk, succeed=request.POST.get("outcome") == "pay")
+        self.order.refresh_from_db()
+        if payment.status == Payment.Status.FAILED:
+            messages.error(request, _("Your payment was declined. You can try again."))
+            return redirect("orders:order-pay", number=number)
+        if self.order.status == OrderStatus.PAID:
+            messages.success(request, _("Thank you! Your payment was received."))
+        return redirect("orders:order-detail", number=number)
+
+
+# --- my orders ------------------------------------------------------------------------------------------
+
+
+class OrderListView(ShopperRequiredMixin, TemplateView):
+    template_name = "shop/orders/order_list.html"
+    paginate_by = 20
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from django.core.paginator import Paginator
+
+        paginator = Paginator(selectors.order_list_for_buyer(user_id=self.request.user.pk), self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return {**super().get_context_data(**kwargs), "page_obj": page, "orders": page.object_list}
+
+
+class OrderDetailView(TemplateView):
+    template_name = "shop/orders/order_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        order = order_for_request(self.request, kwargs["number"])
+        parts = selectors.order_detail_parts(order_id=order.pk)
+        cancellable = any(p.status in CANCELLABLE_BY_SHOPPER for p in parts) and not any(
+            p.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED) for p in parts
+        )
+        reviewable = (
+            self.request.user.is_authenticated
+            and order.buyer_id == self.request.user.pk
+            and any(p.status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED) for p in parts)
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "order": order,
+            "parts": parts,
+            "timeline": selectors.order_timeline(order_id=order.pk),
+            "cancellable": cancellable,
+            "reviewable": reviewable,
+            "cancel_form": CancelForm(),
+        }
+
+
+class OrderCancelView(View):
+    def post(self, request: HttpRequest, number: str) -> HttpResponse:
+        order = order_for_request(request, number)
+        form = CancelForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        try:
+            services.order_cancel_by_shopper(
+                order_id=order.pk,
+                user_id=request.user.pk if request.user.is_authenticated else None,
+                reason=reason,
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your order was cancelled."))
+        return redirect("orders:order-detail", number=number)
+
+
+class OrderReceiptConfirmView(View):
+    def post(self, request: HttpRequest, number: str, part_id: int) -> HttpResponse:
+        order = order_for_request(request, number)
+        if not order.seller_orders.filter(pk=part_id).exists():
+            raise Http404
+        try:
+            services.seller_order_receipt_confirm(
+                seller_order_id=part_id, user_id=request.user.pk if request.user.is_authenticated else None
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Thank you for confirming that your parcel arrived."))
+        return redirect("orders:order-detail", number=number)
+
+
+class GuestOrderLookupView(TemplateView):
+    template_name = "shop/orders/guest_lookup.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "form": kwargs.get("form") or GuestOrderLookupForm()}
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = GuestOrderLookupForm(request.POST)
+        if form.is_valid():
+            order = selectors.order_lookup_guest(
+                number=form.cleaned_data["number"], email=form.cleaned_data["email"]
+            )
+            if order is not None:
+                _guest_remember(request, order.number)
+                return HttpResponseRedirect(reverse("orders:order-detail", args=[order.number]))
+            # Same answer for a wrong number and a wrong e-mail: the form reveals nothing.
+            form.add_error(None, _("We could not find an order with this number and e-mail."))
+        return self.render_to_response(self.get_context_data(form=form), status=200)
