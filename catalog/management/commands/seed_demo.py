@@ -12,6 +12,7 @@ from catalog import search
 from catalog.demo import DEMO_LOGINS, DemoSeedResult, ProgressBar, ProgressFactory, demo_seed, no_progress
 from catalog.demo_images import demo_images_seed
 from catalog.models import Product
+from orders.demo import DEMO_PLATFORM_COUPON, checkout_demo_seed
 
 
 class _TqdmStream:
@@ -75,6 +76,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             progress=self._progress_factory() if show_progress else no_progress,
         )
+        checkout = checkout_demo_seed()
         images = demo_images_seed(progress=self._progress_factory() if show_progress else no_progress)
         # Bulk inserts bypass the listing services, so build the search documents here in one pass.
         total = Product.objects.count()
@@ -88,6 +90,10 @@ class Command(BaseCommand):
         if options["verbosity"] > 0:
             self.stdout.write(self.style.SUCCESS(self._summary(result, time.monotonic() - started)))
             self.stdout.write(f"Gave {images:,} demo products a placeholder image.")
+            self.stdout.write(
+                f"Added {checkout['shipping_methods']:,} shipping methods and {checkout['coupons']:,} coupons "
+                f"(try {DEMO_PLATFORM_COUPON} at checkout)."
+            )
         self.stdout.write("Demo logins:")
         for role, email, password in DEMO_LOGINS:
             self.stdout.write(f"  {role:<9} {email} / {password}")
