@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from orders.models import Order, OrderLine, SellerOrder
+import orders.admin_promotions  # noqa: F401  (registers coupons, flash sales, spend tiers)
+from orders.models import Order, OrderEvent, OrderLine, SellerOrder, Shipment, ShippingMethod
 
 
 class SellerOrderInline(admin.TabularInline):
@@ -28,9 +29,42 @@ class OrderLineInline(admin.TabularInline):
     can_delete = False
 
 
+class OrderEventInline(admin.TabularInline):
+    """The timeline, as the shopper and sellers see it (append-only)."""
+
+    model = OrderEvent
+    extra = 0
+    fields = (
+        "created_at",
+        "seller_order",
+        "kind",
+        "from_status",
+        "to_status",
+        "actor_kind",
+        "actor",
+        "reason",
+    )
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ShipmentInline(admin.TabularInline):
+    model = Shipment
+    extra = 0
+    fields = ("carrier", "tracking_number", "status", "shipped_at", "delivered_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    """Orders change state only through the orders services (arriving with checkout); here they are read."""
+    """Orders change state only through the orders services; here they are read, with their timeline."""
 
     list_display = ("number", "email", "status", "total_amount", "currency", "placed_at")
     list_filter = ("status", "currency")
@@ -49,7 +83,7 @@ class OrderAdmin(admin.ModelAdmin):
         "total_amount",
         "placed_at",
     )
-    inlines = [SellerOrderInline]
+    inlines = [SellerOrderInline, OrderEventInline]
 
     def has_add_permission(self, request):
         return False
@@ -73,10 +107,19 @@ class SellerOrderAdmin(admin.ModelAdmin):
         "discount_amount",
         "total_amount",
     )
-    inlines = [OrderLineInline]
+    inlines = [OrderLineInline, ShipmentInline]
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ShippingMethod)
+class ShippingMethodAdmin(admin.ModelAdmin):
+    list_display = ("name", "seller", "flat_amount", "per_kg_amount", "free_over_amount", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "seller__shop_name")
+    list_select_related = ("seller",)
+    raw_id_fields = ("seller",)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orders', '0002_cart_cartline_coupon_couponredemption_flashsale_and_more'),
+        ('orders', '0002_checkout_shipping_promotions_reviews'),
     ]
 
     operations = [
