@@ -15,6 +15,8 @@ api_patterns = [
     path("", api_root, name="api-root"),
     path("catalog/", include("catalog.api.urls")),
     path("seller/", include("catalog.api.urls_seller")),
+    path("orders/", include("orders.api.urls")),
+    path("seller/", include("orders.api.urls_seller")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
