@@ -1,4 +1,11 @@
-"""Placeholder until written."""
+"""Carriers' server-to-server callbacks, mounted at /carriers/."""
+
+from django.urls import path
+
+from orders.views.carrier_webhook import carrier_webhook
 
 app_name = "carrier"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("<slug:carrier>/webhook/", carrier_webhook, name="webhook"),
+]

@@ -1,0 +1,348 @@
+"""Seller-portal pages for the seller's parts of orders (list, detail with its actions, packing slip) and
+for the seller's shipping methods.
+
+Every page is behind ``SellerRequiredMixin`` (which sets ``request.seller``); every id in a URL is read
+through ``orders.selectors_seller`` scoped to that seller, so another seller's id is a 404 — for the
+POST-only URLs too, whose GET answers 404 before it answers 405. Writes go through
+``orders.services_shipping``; its ``ApplicationError`` becomes a form error or a message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.permissions import SellerRequiredMixin
+from common.exceptions import ApplicationError
+from orders import selectors_seller, services_shipping
+from orders.forms_seller import (
+    SellerOrderCancelForm,
+    SellerOrderFilterForm,
+    ShipmentCreateForm,
+    ShippingMethodForm,
+    TrackingUpdateForm,
+    service_error_add,
+)
+from orders.models import OrderEvent, OrderStatus, SellerOrder, Shipment, ShippingMethod
+
+PAGE_SIZE = 25
+ADDRESS_KEYS = ("full_name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
+
+
+def _part_or_404(request: HttpRequest, pk: int) -> SellerOrder:
+    part = selectors_seller.seller_order_get(seller_id=request.seller.id, seller_order_id=pk)
+    if part is None:
+        raise Http404
+    return part
+
+
+def _tracking_prefix(shipment_id: int) -> str:
+    return f"tracking-{shipment_id}"
+
+
+def _event_rows(events: list[OrderEvent]) -> list[dict[str, Any]]:
+    """The timeline as the template shows it: labels looked up here, not in the template."""
+    rows = []
+    for event in events:
+        data = event.data or {}
+        shipment_status = data.get("status", "")
+        rows.append(
+            {
+                "event": event,
+                "whole_order": event.seller_order_id is None,
+                "from_label": OrderStatus(event.from_status).label if event.from_status else "",
+                "to_label": OrderStatus(event.to_status).label if event.to_status else "",
+                "shipment_status_label": Shipment.Status(shipment_status).label
+                if shipment_status in Shipment.Status.values
+                else "",
+            }
+        )
+    return rows
+
+
+class _OwnedObjectMixin:
+    """Look the URL's object up before refusing a method, so that for another seller's id every method
+    is a 404 (the URL gives nothing away) and only the owner learns which methods exist (405)."""
+
+    def lookup(self, request: HttpRequest, pk: int) -> object:
+        return _part_or_404(request, pk)
+
+    def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "pk" in kwargs:
+            self.lookup(request, kwargs["pk"])
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+class SellerOrderListView(SellerRequiredMixin, View):
+    template_name = "seller/orders/order_list.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = SellerOrderFilterForm(request.GET or None)
+        status = form.cleaned_data["status"] if form.is_valid() else ""
+        parts = selectors_seller.seller_order_list(seller_id=request.seller.id, status=status)
+        page = Paginator(parts, PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {
+            "filter_form": form,
+            "page": page,
+            "parts": page.object_list,
+            "status_filter": status,
+            "counts": selectors_seller.seller_order_counts(seller_id=request.seller.id),
+        }
+        return TemplateResponse(request, self.template_name, context)
+
+
+class SellerOrderDetailView(_OwnedObjectMixin, SellerRequiredMixin, View):
+    template_name = "seller/orders/order_detail.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.render_detail(request, _part_or_404(request, pk))
+
+    @classmethod
+    def render_detail(
+        cls,
+        request: HttpRequest,
+        part: SellerOrder,
+        *,
+        ship_form: ShipmentCreateForm | None = None,
+        cancel_form: SellerOrderCancelForm | None = None,
+        tracking_form: TrackingUpdateForm | None = None,
+        tracking_shipment_id: int | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        lines = list(part.lines.all())
+        shipments = list(part.shipments.all())
+        ship_form = ship_form or ShipmentCreateForm(lines=lines)
+        open_status = part.status in services_shipping.SHIPPABLE
+        remaining = sum(line.remaining_quantity for line in lines)
+        shipment_rows = [
+            {
+                "shipment": shipment,
+                "form": tracking_form
+                if tracking_form is not None and shipment.pk == tracking_shipment_id
+                else TrackingUpdateForm(prefix=_tracking_prefix(shipment.pk)),
+            }
+            for shipment in shipments
+        ]
+        address = part.order.shipping_address or {}
+        context = {
+            "part": part,
+            "order": part.order,
+            "currency": part.order.currency,
+            "address": {key: address.get(key, "") for key in ADDRESS_KEYS},
+            "lines": lines,
+            "shipment_rows": shipment_rows,
+            "timeline": _event_rows(list(selectors_seller.seller_order_timeline(seller_order=part))),
+            "can_process": part.status == OrderStatus.PAID,
+            "can_ship": open_status and remaining > 0,
+            "can_cancel": open_status and not shipments,
+            "ship_form": ship_form,
+            "ship_lines": [(line, ship_form[name]) for line, name in ship_form.line_fields],
+            "known_carriers": services_shipping.KNOWN_CARRIERS,
+            "cancel_form": cancel_form or SellerOrderCancelForm(),
+        }
+        return TemplateResponse(request, cls.template_name, context, status=status)
+
+
+class _PostOnlyPartView(_OwnedObjectMixin, SellerRequiredMixin, View):
+    """An action on one of the seller's parts."""
+
+    @staticmethod
+    def back(part: SellerOrder) -> HttpResponse:
+        return redirect("seller:order-detail", pk=part.pk)
+
+
+class SellerOrderProcessView(_PostOnlyPartView):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        part = _part_or_404(request, pk)
+        try:
+            services_shipping.seller_order_start_processing(
+                seller_order_id=part.pk, seller_id=request.seller.id, actor_id=request.user.id
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The order is now being processed."))
+        return self.back(part)
+
+
+class SellerOrderShipView(_PostOnlyPartView):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        part = _part_or_404(request, pk)
+        form = ShipmentCreateForm(request.POST, lines=list(part.lines.all()))
+        if form.is_valid():
+            try:
+                shipment = services_shipping.shipment_create(
+                    seller_order_id=part.pk,
+                    seller_id=request.seller.id,
+                    carrier=form.cleaned_data["carrier"],
+                    tracking_number=form.cleaned_data["tracking_number"],
+                    quantities=form.quantities() if form.line_fields else None,
+                    actor_id=request.user.id,
+                )
+            except ApplicationError as exc:
+                service_error_add(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Shipped with %(carrier)s, tracking number %(number)s.")
+                    % {"carrier": shipment.carrier, "number": shipment.tracking_number},
+                )
+                return self.back(part)
+        return SellerOrderDetailView.render_detail(request, part, ship_form=form)
+
+
+class SellerOrderCancelView(_PostOnlyPartView):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        part = _part_or_404(request, pk)
+        form = SellerOrderCancelForm(request.POST)
+        if form.is_valid():
+            try:
+                services_shipping.seller_order_cancel(
+                    seller_order_id=part.pk,
+                    seller_id=request.seller.id,
+                    actor_id=request.user.id,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ApplicationError as exc:
+                service_error_add(form, exc)
+            else:
+                messages.success(request, _("The order is cancelled; the shopper has been told why."))
+                return self.back(part)
+        return SellerOrderDetailView.render_detail(request, part, cancel_form=form)
+
+
+class SellerShipmentEventAddView(_OwnedObjectMixin, SellerRequiredMixin, View):
+    """A tracking update typed by the seller for one of their parcels."""
+
+    def lookup(self, request: HttpRequest, pk: int) -> Shipment:
+        shipment = selectors_seller.seller_shipment_get(seller_id=request.seller.id, shipment_id=pk)
+        if shipment is None:
+            raise Http404
+        return shipment
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        shipment = self.lookup(request, pk)
+        form = TrackingUpdateForm(request.POST, prefix=_tracking_prefix(shipment.pk))
+        if form.is_valid():
+            try:
+                services_shipping.shipment_event_add(
+                    shipment_id=shipment.pk,
+                    status=form.cleaned_data["status"],
+                    occurred_at=timezone.now(),
+                    source=OrderEvent.Actor.SELLER,
+                    location=form.cleaned_data["location"],
+                    description=form.cleaned_data["description"],
+                    actor_id=request.user.id,
+                )
+            except ApplicationError as exc:
+                service_error_add(form, exc)
+            else:
+                messages.success(request, _("Tracking update added."))
+                return redirect("seller:order-detail", pk=shipment.seller_order_id)
+        part = _part_or_404(request, shipment.seller_order_id)
+        return SellerOrderDetailView.render_detail(
+            request, part, tracking_form=form, tracking_shipment_id=shipment.pk
+        )
+
+
+class SellerOrderPackingSlipView(_OwnedObjectMixin, SellerRequiredMixin, View):
+    template_name = "seller/orders/packing_slip.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        part = _part_or_404(request, pk)
+        address = part.order.shipping_address or {}
+        context = {
+            "part": part,
+            "order": part.order,
+            "lines": list(part.lines.all()),
+            "address": {key: address.get(key, "") for key in ADDRESS_KEYS},
+        }
+        return TemplateResponse(request, self.template_name, context)
+
+
+# --- shipping methods ---------------------------------------------------------------------------------
+
+
+class SellerShippingMethodListView(SellerRequiredMixin, View):
+    template_name = "seller/orders/shipping_method_list.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        methods = selectors_seller.seller_shipping_method_list(seller_id=request.seller.id)
+        return TemplateResponse(request, self.template_name, {"methods": methods})
+
+
+def _method_or_404(request: HttpRequest, pk: int) -> ShippingMethod:
+    method = selectors_seller.seller_shipping_method_get(seller_id=request.seller.id, shipping_method_id=pk)
+    if method is None:
+        raise Http404
+    return method
+
+
+class SellerShippingMethodCreateView(SellerRequiredMixin, View):
+    template_name = "seller/orders/shipping_method_form.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return TemplateResponse(request, self.template_name, {"form": ShippingMethodForm(), "method": None})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ShippingMethodForm(request.POST)
+        if form.is_valid():
+            try:
+                method = services_shipping.shipping_method_create(
+                    seller_id=request.seller.id, **form.to_kwargs()
+                )
+            except ApplicationError as exc:
+                service_error_add(form, exc)
+            else:
+                messages.success(request, _("Shipping method “%(name)s” added.") % {"name": method.name})
+                return redirect(reverse("seller:shipping-method-list"))
+        return TemplateResponse(request, self.template_name, {"form": form, "method": None})
+
+
+class SellerShippingMethodEditView(_OwnedObjectMixin, SellerRequiredMixin, View):
+    template_name = "seller/orders/shipping_method_form.html"
+
+    def lookup(self, request: HttpRequest, pk: int) -> ShippingMethod:
+        return _method_or_404(request, pk)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        method = _method_or_404(request, pk)
+        form = ShippingMethodForm(initial=ShippingMethodForm.initial_for(method))
+        return TemplateResponse(request, self.template_name, {"form": form, "method": method})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        method = _method_or_404(request, pk)
+        form = ShippingMethodForm(request.POST)
+        if form.is_valid():
+            try:
+                method = services_shipping.shipping_method_update(
+                    seller_id=request.seller.id, shipping_method_id=method.pk, **form.to_kwargs()
+                )
+            except ApplicationError as exc:
+                service_error_add(form, exc)
+            else:
+                messages.success(request, _("Shipping method “%(name)s” saved.") % {"name": method.name})
+                return redirect(reverse("seller:shipping-method-list"))
+        return TemplateResponse(request, self.template_name, {"form": form, "method": method})
+
+
+class SellerShippingMethodDeactivateView(_OwnedObjectMixin, SellerRequiredMixin, View):
+    def lookup(self, request: HttpRequest, pk: int) -> ShippingMethod:
+        return _method_or_404(request, pk)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        method = _method_or_404(request, pk)
+        services_shipping.shipping_method_deactivate(
+            seller_id=request.seller.id, shipping_method_id=method.pk
+        )
+        messages.success(request, _("“%(name)s” is no longer offered at checkout.") % {"name": method.name})
+        return redirect(reverse("seller:shipping-method-list"))
