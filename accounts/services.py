@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -340,3 +341,25 @@ def seller_api_token_touch(*, token: SellerApiToken) -> None:
         return
     SellerApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
+
+
+# --- Seller ratings (maintained by orders.services_reviews) ---------------------------------------------
+
+
+@transaction.atomic
+def seller_rating_set(*, seller_id: int, rating_avg: Decimal | None, rating_count: int) -> bool:
+    """Store a seller's rating aggregates, as the reviews service computed them from the ratings rows (the
+    caller holds the seller's row lock). Storefront pages and the seller-rating facet show them, so a
+    change starts a new listing generation. Returns whether they changed."""
+    if rating_count < 0 or (rating_count == 0) != (rating_avg is None):
+        raise ApplicationError(gettext("A rating average needs at least one rating."))
+    if rating_avg is not None and not Decimal(1) <= rating_avg <= Decimal(5):
+        raise ApplicationError(gettext("A rating average lies between 1 and 5."))
+    current = SellerProfile.objects.filter(pk=seller_id).values_list("rating_avg", "rating_count").first()
+    if current is None:
+        raise ApplicationError(gettext("This seller does not exist."))
+    changed = current != (rating_avg, rating_count)
+    if changed:
+        SellerProfile.objects.filter(pk=seller_id).update(rating_avg=rating_avg, rating_count=rating_count)
+        catalog_services.listing_cache_invalidate()
+    return changed

@@ -35,7 +35,9 @@ def session_for(base: str, creds: dict) -> requests.Session:
     host = base.split("//", 1)[1].split(":")[0]
     s.cookies.set("sessionid", creds["sessionid"], domain=host)
     s.cookies.set("csrftoken", creds["csrftoken"], domain=host)
-    s.headers.update({"X-CSRFToken": creds["csrftoken"], "Referer": base + "/", "Content-Type": "application/json"})
+    s.headers.update(
+        {"X-CSRFToken": creds["csrftoken"], "Referer": base + "/", "Content-Type": "application/json"}
+    )
     return s
 
 
@@ -50,7 +52,7 @@ def checkout(base: str, s: requests.Session) -> requests.Response:
 
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else float("nan")
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))] if values else float("nan")
 
 
 def load(base: str, data: dict, duration: float, connections: int) -> None:
@@ -99,12 +101,10 @@ def load(base: str, data: dict, duration: float, connections: int) -> None:
     print(f"duration {elapsed:.1f} s, connections {connections}")
     print(f"completed checkouts: {len(checkout_ms)} = {len(checkout_ms) / elapsed:.1f} /s")
     print(
-        "checkout request ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f"
-        % (percentile(checkout_ms, 50), percentile(checkout_ms, 90), percentile(checkout_ms, 99), max(checkout_ms or [0]))
+        f"checkout request ms: p50 {percentile(checkout_ms, 50):.1f}  p90 {percentile(checkout_ms, 90):.1f}  p99 {percentile(checkout_ms, 99):.1f}  max {max(checkout_ms or [0]):.1f}"
     )
     print(
-        "add + checkout ms:   p50 %.1f  p99 %.1f  mean %.1f"
-        % (percentile(total_ms, 50), percentile(total_ms, 99), statistics.fmean(total_ms or [0]))
+        f"add + checkout ms:   p50 {percentile(total_ms, 50):.1f}  p99 {percentile(total_ms, 99):.1f}  mean {statistics.fmean(total_ms or [0]):.1f}"
     )
     print(f"failures: {failures or 'none'}")
 
@@ -136,8 +136,10 @@ def contention(base: str, data: dict, attempts: int) -> None:
     elapsed = time.perf_counter() - started
     placed = results.count(201)
     sold_out = results.count(409)
-    print(f"{attempts} simultaneous checkouts of one SKU: {placed} placed, {sold_out} out of stock (409), "
-          f"other: {[c for c in results if c not in (201, 409)] or 'none'}, wall {elapsed:.2f} s")
+    print(
+        f"{attempts} simultaneous checkouts of one SKU: {placed} placed, {sold_out} out of stock (409), "
+        f"other: {[c for c in results if c not in (201, 409)] or 'none'}, wall {elapsed:.2f} s"
+    )
 
 
 if __name__ == "__main__":

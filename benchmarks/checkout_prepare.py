@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -32,7 +32,7 @@ def main(shoppers: int, skus: int, out: str, contention_stock: int) -> None:
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     existing = {u.email: u for u in User.objects.filter(email__startswith="bench-shopper-")}
     new = [
-        User(email=f"bench-shopper-{i}@bench.invalid", username=f"bench-shopper-{i}", password="!")
+        User(email=f"bench-shopper-{i}@bench.invalid", username=f"bench-shopper-{i}", password="!")  # noqa: S106  (unusable)
         for i in range(shoppers)
         if f"bench-shopper-{i}@bench.invalid" not in existing
     ]
@@ -57,7 +57,9 @@ def main(shoppers: int, skus: int, out: str, contention_stock: int) -> None:
     ProductVariant.objects.filter(pk__in=variant_ids[:-1]).update(stock=1_000_000)
     ProductVariant.objects.filter(pk=variant_ids[-1]).update(stock=contention_stock)
     Path(out).write_text(
-        json.dumps({"sessions": sessions, "variants": variant_ids[:-1], "contention_variant": variant_ids[-1]})
+        json.dumps(
+            {"sessions": sessions, "variants": variant_ids[:-1], "contention_variant": variant_ids[-1]}
+        )
     )
     print(f"{len(sessions)} shoppers, {len(variant_ids) - 1} SKUs, contention SKU {variant_ids[-1]}")
 

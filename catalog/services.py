@@ -5,6 +5,7 @@ Listing creation/editing for the seller portal grows here with the catalog issue
 
 import logging
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Min
@@ -106,3 +107,26 @@ def products_schedule_run(*, now: datetime) -> dict[str, int]:
     if counts["published"] or counts["held_for_review"] or counts["delisted"]:
         logger.info("scheduled listings: %s", counts)
     return counts
+
+
+# --- ratings (maintained by orders.services_reviews) ------------------------------------------------------
+
+
+@transaction.atomic
+def product_rating_set(*, product_id: int, rating_avg: Decimal | None, rating_count: int) -> bool:
+    """Store a product's review aggregates, as the reviews service computed them from its review rows
+    (the caller holds the product's row lock). The product page is re-rendered in any case (the review
+    that led here is on it); listings only when the figures changed. Returns whether they changed."""
+    if rating_count < 0 or (rating_count == 0) != (rating_avg is None):
+        raise ApplicationError(_("A rating average needs at least one rating."))
+    if rating_avg is not None and not Decimal(1) <= rating_avg <= Decimal(5):
+        raise ApplicationError(_("A rating average lies between 1 and 5."))
+    current = Product.objects.filter(pk=product_id).values_list("rating_avg", "rating_count").first()
+    if current is None:
+        raise ApplicationError(_("This product does not exist."), extra={"product": ["not found"]})
+    changed = current != (rating_avg, rating_count)
+    if changed:
+        Product.objects.filter(pk=product_id).update(rating_avg=rating_avg, rating_count=rating_count)
+        listing_cache_invalidate()
+    product_cache_invalidate(product_id)
+    return changed

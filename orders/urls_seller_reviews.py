@@ -1,3 +1,10 @@
 """Seller portal pages for reviews of the seller's products and their replies ("seller" namespace)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from orders.views import seller_reviews as views
+
+urlpatterns: list = [
+    path("reviews/", views.SellerReviewListView.as_view(), name="review-list"),
+    path("reviews/<int:pk>/reply/", views.SellerReviewReplyView.as_view(), name="review-reply"),
+]

@@ -40,6 +40,7 @@ from catalog.listing_cache import product_version
 from catalog.models import Category, Product, ProductVariant
 from catalog.richtext import description_plain
 from common.money import Money
+from orders.selectors_reviews import product_reviews_for_page
 
 PAGE_SIZE = 24
 
@@ -400,6 +401,8 @@ class ProductDetailView(AnonymousPageCacheMixin, StorefrontMixin, TemplateView):
             product_jsonld=_jsonld_dumps(
                 _product_jsonld(product, variants, url=url, seller_url=seller_url, image_urls=image_urls)
             ),
+            # One query; a new review, edit or reply renews the product's page generation.
+            product_reviews=product_reviews_for_page(product_id=product.pk, limit=10),
         )
         return context
 

@@ -25,7 +25,8 @@ HOME_MAX = 5  # category structure (nav + hidden branches), new arrivals ids, ca
 CATEGORY_MAX = 10  # structure, category, ancestors, children, 3 facet queries, count, ids, cards
 SELLER_STORE_MAX = 5  # structure, seller, count, ids, cards
 SEARCH_MAX = 6  # structure, 2 facet queries (no attribute facets across categories), count, ids, cards
-PRODUCT_MAX = 7  # structure, slug->id (cached), product+seller+category, variants, images, tags, ancestors
+# structure, slug->id (cached), product+seller+category, variants, images, tags, ancestors, reviews
+PRODUCT_MAX = 8
 
 
 @pytest.fixture
