@@ -43,6 +43,7 @@ class CheckoutForm(AddressForm):
                 coerce=int,
                 widget=forms.RadioSelect,
                 initial=group.shipping_method_id,
+                required=False,  # none chosen: the seller's first method, as the review shows
             )
             self.shipping_fields.append((group, name))
 
