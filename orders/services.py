@@ -400,11 +400,14 @@ class PaymentMismatch(ApplicationError):
     pass
 
 
+@transaction.atomic
 def order_payment_confirmed(*, order_id: int, amount: int, currency: str, reference: str = "") -> bool:
     """The payment provider confirmed the money for this order. Moves it to paid (stock committed) and
     returns True; returns False — changing nothing — when the order is no longer waiting for payment
     (cancelled or expired meanwhile: the payments side must refund it) or was already paid."""
-    order = Order.objects.get(pk=order_id)
+    # Locked before the status is read: an expiry committing between the read and the move would
+    # otherwise turn "refund due" into an IllegalTransition error.
+    order = Order.objects.select_for_update().get(pk=order_id)
     if currency != order.currency or amount != order.total_amount:
         raise PaymentMismatch(
             _("The payment does not match the order total."),

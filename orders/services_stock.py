@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from catalog.models import StockMovement
+from catalog.models import ProductVariant, StockMovement
 from catalog.services import stock_adjust
 from orders.models import OrderLine
 
@@ -35,6 +35,29 @@ def stock_reserve(*, quantities: Iterable[tuple[int, int]], order_number: str, a
             actor_id=actor_id,
             reference=order_number,
         )
+
+
+def seller_orders_stock_lock(*, seller_order_ids: Iterable[int]) -> None:
+    """Lock the SKUs that these parts would give back, in SKU-id order (the order ``stock_reserve`` takes
+    them in), before any part is released. Parts are released one after the other, so without this an
+    order whose first part holds the higher SKU id locks them in the opposite order to a concurrent
+    checkout, and one of the two dies of a deadlock."""
+    variant_ids = (
+        OrderLine.objects.filter(
+            seller_order_id__in=list(seller_order_ids),
+            stock_state__in=[StockState.RESERVED, StockState.COMMITTED],
+            variant_id__isnull=False,
+        )
+        .values_list("variant_id", flat=True)
+        .distinct()
+    )
+    # NO KEY UPDATE is the lock the stock UPDATE takes anyway; it still lets others insert rows pointing here.
+    list(
+        ProductVariant.objects.select_for_update(no_key=True)
+        .filter(pk__in=list(variant_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def seller_order_stock_commit(*, seller_order_id: int) -> int:

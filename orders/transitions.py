@@ -139,6 +139,10 @@ def order_transition(
         raise _refuse(order.status, to_status)
     for part in movable:
         _check(part.status, to_status, actor_kind)
+    if to_status == Status.CANCELLED:
+        from orders.services_stock import seller_orders_stock_lock
+
+        seller_orders_stock_lock(seller_order_ids=[part.pk for part in movable])
     for part in movable:
         _apply(
             order=order,

@@ -36,6 +36,7 @@ from catalog.forms import (
 )
 from catalog.models import Product
 from common.exceptions import ApplicationError
+from orders.selectors_seller import seller_order_counts
 
 PAGE_SIZE = 25
 ATTRIBUTES_PREFIX = "attributes"
@@ -52,6 +53,7 @@ class SellerDashboardView(SellerRequiredMixin, TemplateView):
             status_counts=[(value, label, counts[value]) for value, label in Product.Status.choices],
             product_total=sum(counts.values()),
             low_stock_count=selectors_seller.seller_low_stock_count(seller_id=seller_id),
+            order_counts=seller_order_counts(seller_id=seller_id),
             **kwargs,
         )
 

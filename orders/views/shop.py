@@ -323,6 +323,15 @@ class OrderPayView(TemplateView):
             return redirect("orders:order-pay", number=number)
         if self.order.status == OrderStatus.PAID:
             messages.success(request, _("Thank you! Your payment was received."))
+        elif payment.status == Payment.Status.CAPTURED and self.order.status == OrderStatus.CANCELLED:
+            # The page was left open past the payment window: the money was taken but the order is gone.
+            messages.warning(
+                request,
+                _(
+                    "Your payment arrived after this order was cancelled, so it was not placed. "
+                    "The money will be refunded."
+                ),
+            )
         return redirect("orders:order-detail", number=number)
 
 
