@@ -61,6 +61,21 @@ def order_paid_notify(*, order_id: int) -> None:
     )
 
 
+def order_unpaid_cancelled_notify(*, order_id: int) -> None:
+    """The payment window passed (or an operator cancelled it): one mail for the whole order."""
+    order = Order.objects.select_related("buyer").get(pk=order_id)
+    _send(
+        to=order.email,
+        language=_shopper_language(order),
+        kind="unpaid_cancelled",
+        context={
+            "order": order,
+            "reason": order.cancel_reason,
+            "path": reverse("orders:order-detail", args=[order.number]),
+        },
+    )
+
+
 def seller_order_status_notify(*, seller_order_id: int, status: str) -> None:
     part = (
         SellerOrder.objects.select_related("order__buyer", "seller__user")

@@ -217,7 +217,10 @@ def _apply(
         if to_status == Status.CANCELLED and from_status != Status.PENDING_PAYMENT
         else (data or {}),
     )
-    transaction.on_commit(lambda: _notify(part.pk, to_status))
+    if not (to_status == Status.CANCELLED and from_status == Status.PENDING_PAYMENT):
+        # An unpaid order cancelled as a whole gets one order-level mail (below), and its sellers were
+        # never told about it, so nothing per part.
+        transaction.on_commit(lambda: _notify(part.pk, to_status))
 
 
 def _order_status_sync(*, order: Order, actor_kind: str, actor_id: int | None, reason: str) -> None:
@@ -250,6 +253,15 @@ def _order_status_sync(*, order: Order, actor_kind: str, actor_id: int | None, r
         from orders.services_promotions import coupon_release
 
         coupon_release(order_id=order.pk)
+        if actor_kind != Actor.SHOPPER:
+            order_id = order.pk
+            transaction.on_commit(lambda: _notify_unpaid_cancelled(order_id))
+
+
+def _notify_unpaid_cancelled(order_id: int) -> None:
+    from orders.notifications import order_unpaid_cancelled_notify
+
+    order_unpaid_cancelled_notify(order_id=order_id)
 
 
 def _notify(seller_order_id: int, to_status: str) -> None:
