@@ -34,12 +34,14 @@ $PY manage.py migrate --noinput -v0
 PREPARED=$(mktemp --suffix=.json)
 $PY benchmarks/checkout_prepare.py "$SHOPPERS" 200 "$PREPARED"
 
-.venv/bin/gunicorn marketplace.wsgi --bind 127.0.0.1:$PORT --workers 2 --access-logfile /dev/null \
+THREADS=${BENCH_THREADS:-1}
+.venv/bin/gunicorn marketplace.wsgi --bind 127.0.0.1:$PORT --workers 2 --threads "$THREADS" --access-logfile /dev/null \
     --error-logfile /tmp/bench-checkout-gunicorn.log --pid /tmp/bench-checkout-gunicorn.pid --daemon
 trap 'kill "$(cat /tmp/bench-checkout-gunicorn.pid)" 2>/dev/null || true; rm -f "$PREPARED"' EXIT
 for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
 
-echo "== checkout load: $CONNECTIONS connections, ${DURATION} s"
-$PY benchmarks/checkout_load.py "http://127.0.0.1:$PORT" "$PREPARED" load "$DURATION" "$CONNECTIONS"
+echo "== checkout load: $CONNECTIONS connections, ${DURATION} s, gunicorn 2 workers x $THREADS threads"
+/usr/bin/time -f "load generator CPU: %U s user + %S s system over %e s" \
+    $PY benchmarks/checkout_load.py "http://127.0.0.1:$PORT" "$PREPARED" load "$DURATION" "$CONNECTIONS"
 echo "== contention: 200 shoppers, one SKU with 10 units"
 $PY benchmarks/checkout_load.py "http://127.0.0.1:$PORT" "$PREPARED" contention 200

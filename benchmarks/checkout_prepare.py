@@ -32,7 +32,7 @@ def main(shoppers: int, skus: int, out: str, contention_stock: int) -> None:
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     existing = {u.email: u for u in User.objects.filter(email__startswith="bench-shopper-")}
     new = [
-        User(email=f"bench-shopper-{i}@bench.invalid", username=f"bench-shopper-{i}", password="!")  # noqa: S106  (unusable)
+        User(email=f"bench-shopper-{i}@bench.invalid", password="!")  # noqa: S106  (unusable)
         for i in range(shoppers)
         if f"bench-shopper-{i}@bench.invalid" not in existing
     ]

@@ -671,9 +671,15 @@ def variant_map_for_cart(*, variant_ids: Collection[int]) -> dict[int, ProductVa
         return {}
     variants = {
         v.pk: v
-        for v in ProductVariant.objects.select_related("product__seller", "product__category").filter(
-            pk__in=variant_ids
+        for v in ProductVariant.objects.select_related("product__seller", "product__category")
+        # The cart needs titles, prices, stock and owners, not the search document or long texts.
+        .defer(
+            "product__search_vector",
+            "product__description",
+            "product__category__description",
+            "product__seller__description",
         )
+        .filter(pk__in=variant_ids)
     }
     visible = set(
         product_list_visible()
