@@ -1,7 +1,16 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 import orders.admin_promotions  # noqa: F401  (registers coupons, flash sales, spend tiers)
-from orders.models import Order, OrderEvent, OrderLine, SellerOrder, Shipment, ShippingMethod
+from common.exceptions import ApplicationError
+from orders.models import Order, OrderEvent, OrderLine, OrderStatus, SellerOrder, Shipment, ShippingMethod
+from orders.transitions import seller_order_transition
 
 
 class SellerOrderInline(admin.TabularInline):
@@ -92,6 +101,15 @@ class OrderAdmin(admin.ModelAdmin):
         return False
 
 
+class OperatorCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to the shopper and the seller on the order timeline and in their e-mails."),
+    )
+
+
 @admin.register(SellerOrder)
 class SellerOrderAdmin(admin.ModelAdmin):
     list_display = ("order", "seller", "status", "total_amount")
@@ -108,6 +126,50 @@ class SellerOrderAdmin(admin.ModelAdmin):
         "total_amount",
     )
     inlines = [OrderLineInline, ShipmentInline]
+    actions = ["cancel_seller_orders"]
+
+    @admin.action(description=_("Cancel (with a reason)"))
+    def cancel_seller_orders(self, request: HttpRequest, queryset: QuerySet[SellerOrder]):
+        """Operators cancel through the state machine like anyone else: the table decides (nothing shipped
+        yet), the timeline records who and why, stock goes back and both sides are told."""
+        if "apply" in request.POST:
+            form = OperatorCancelForm(request.POST)
+            if form.is_valid():
+                for part in queryset.select_related("order").order_by("pk"):
+                    try:
+                        seller_order_transition(
+                            seller_order_id=part.pk,
+                            to_status=OrderStatus.CANCELLED,
+                            actor_kind=OrderEvent.Actor.OPERATOR,
+                            actor_id=request.user.pk,
+                            reason=form.cleaned_data["reason"],
+                        )
+                    except ApplicationError as exc:
+                        self.message_user(
+                            request,
+                            gettext("Not changed — %(detail)s") % {"detail": f"{part}: {exc.message}"},
+                            messages.ERROR,
+                        )
+                    else:
+                        self.message_user(
+                            request, gettext("Cancelled: %(part)s") % {"part": part}, messages.SUCCESS
+                        )
+                return None
+        else:
+            form = OperatorCancelForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Cancel seller orders"),
+            "opts": self.model._meta,
+            "queryset": queryset.select_related("order", "seller"),
+            "form": form,
+            "action_name": "cancel_seller_orders",
+            "action_label": gettext("Cancel"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "ops/orders/seller_order_cancel_confirm.html", context)
 
     def has_add_permission(self, request):
         return False
