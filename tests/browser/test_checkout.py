@@ -12,7 +12,13 @@ from playwright.sync_api import expect
 
 from catalog.models import ProductVariant
 from orders.models import Coupon, Order, OrderStatus, SellerOrder, ShippingMethod
-from tests.factories import ProductFactory, ProductVariantFactory, SellerProfileFactory, UserFactory, category_create
+from tests.factories import (
+    ProductFactory,
+    ProductVariantFactory,
+    SellerProfileFactory,
+    UserFactory,
+    category_create,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -29,7 +35,9 @@ def _sign_in(page, email: str, next_url: str) -> None:
     page.wait_for_url(f"**{next_url}")
 
 
-def test_shopper_buys_from_two_shops_with_a_coupon_and_a_seller_ships_with_tracking(live_server, page, browser):
+def test_shopper_buys_from_two_shops_with_a_coupon_and_a_seller_ships_with_tracking(
+    live_server, page, browser
+):
     ARTIFACTS.mkdir(exist_ok=True)
     kitchen = category_create("Kitchen", slug="kitchen")
     teapots = category_create("Teapots", parent=kitchen, slug="teapots")
@@ -37,12 +45,20 @@ def test_shopper_buys_from_two_shops_with_a_coupon_and_a_seller_ships_with_track
     clay = SellerProfileFactory(shop_name="Clay Corner", user__email="clay@example.com")
     leaf = SellerProfileFactory(shop_name="Leaf & Kettle", user__email="leaf@example.com")
     teapot = ProductVariantFactory(
-        product=ProductFactory(seller=leaf, category=teapots, title="Cast Iron Teapot", slug="cast-iron-teapot", price_amount=4000),
+        product=ProductFactory(
+            seller=leaf,
+            category=teapots,
+            title="Cast Iron Teapot",
+            slug="cast-iron-teapot",
+            price_amount=4000,
+        ),
         sku="TEAPOT-1",
         stock=5,
     )
     mug = ProductVariantFactory(
-        product=ProductFactory(seller=clay, category=mugs, title="Stoneware Mug", slug="stoneware-mug", price_amount=1500),
+        product=ProductFactory(
+            seller=clay, category=mugs, title="Stoneware Mug", slug="stoneware-mug", price_amount=1500
+        ),
         sku="MUG-1",
         stock=8,
     )
@@ -92,8 +108,14 @@ def test_shopper_buys_from_two_shops_with_a_coupon_and_a_seller_ships_with_track
         "SAVE10",
     )
     parts = {part.seller.shop_name: part for part in order.seller_orders.select_related("seller")}
-    assert {name: part.total_amount for name, part in parts.items()} == {"Leaf & Kettle": 4100, "Clay Corner": 3000}
-    assert (ProductVariant.objects.get(pk=teapot.pk).stock, ProductVariant.objects.get(pk=mug.pk).stock) == (4, 6)
+    assert {name: part.total_amount for name, part in parts.items()} == {
+        "Leaf & Kettle": 4100,
+        "Clay Corner": 3000,
+    }
+    assert (ProductVariant.objects.get(pk=teapot.pk).stock, ProductVariant.objects.get(pk=mug.pk).stock) == (
+        4,
+        6,
+    )
     expect(page.get_by_role("heading", name="From Leaf & Kettle — Paid")).to_be_visible()
     expect(page.get_by_role("heading", name="From Clay Corner — Paid")).to_be_visible()
     page.screenshot(path=ARTIFACTS / "checkout-3-paid-order.png", full_page=True)
