@@ -64,6 +64,9 @@ class CheckoutForm(AddressForm):
 
     def clean(self):
         cleaned = super().clean()
+        if any(name in self.errors for _group, name in self.shipping_fields):
+            # The radio buttons are drawn by the template, so say it where the shopper will look.
+            self.add_error(None, _("Choose one of the shipping methods offered."))
         address_id = cleaned.get("saved_address")
         if address_id is not None:
             address = self.addresses.get(address_id)

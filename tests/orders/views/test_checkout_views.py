@@ -319,3 +319,18 @@ def test_the_order_is_placed_with_a_timeline_row_by_the_shopper(client):
         user.pk,
         OrderStatus.PENDING_PAYMENT,
     )
+
+
+def test_another_sellers_shipping_method_is_refused_with_a_visible_message_and_nothing_placed(client):
+    user = UserFactory()
+    seller = SellerProfileFactory()
+    ShippingMethod.objects.create(seller=seller, name="Post", flat_amount=300)
+    foreign = ShippingMethod.objects.create(seller=SellerProfileFactory(), name="Free for all", flat_amount=0)
+    cart_with_lines(user=user, lines=[(purchasable_variant(seller=seller, price=1000), 1)])
+    client.force_login(user)
+
+    response = client.post(reverse("orders:checkout"), _form(1300, **{f"shipping_{seller.pk}": str(foreign.pk)}))
+
+    assert response.status_code == 200
+    assert "Choose one of the shipping methods offered." in response.content.decode()
+    assert Order.objects.count() == 0
