@@ -329,7 +329,9 @@ def test_another_sellers_shipping_method_is_refused_with_a_visible_message_and_n
     cart_with_lines(user=user, lines=[(purchasable_variant(seller=seller, price=1000), 1)])
     client.force_login(user)
 
-    response = client.post(reverse("orders:checkout"), _form(1300, **{f"shipping_{seller.pk}": str(foreign.pk)}))
+    response = client.post(
+        reverse("orders:checkout"), _form(1300, **{f"shipping_{seller.pk}": str(foreign.pk)})
+    )
 
     assert response.status_code == 200
     assert "Choose one of the shipping methods offered." in response.content.decode()
