@@ -103,25 +103,44 @@ def cart_line_add(*, cart_id: int, variant_id: int, quantity: int) -> tuple[Cart
 
 
 @transaction.atomic
-def cart_line_set_quantity(*, cart_id: int, variant_id: int, quantity: int) -> tuple[CartLine | None, bool]:
-    """Set a line's quantity (0 removes it), capped by stock. The shopper has now seen the current
-    price, so it becomes the line's seen price."""
-    line = CartLine.objects.select_for_update().filter(cart_id=cart_id, variant_id=variant_id).first()
-    if line is None:
+def cart_quantities_set(*, cart_id: int, quantities: dict[int, int]) -> tuple[list[int], bool]:
+    """Set several lines' quantities at once (0 removes a line), each capped by stock, in one
+    transaction and one read of the SKUs: all of it happens or none. The shopper has now seen the
+    current prices, so they become the lines' seen prices. Returns the removed SKU ids and whether a cap
+    cut any quantity down."""
+    lines = {
+        line.variant_id: line
+        for line in CartLine.objects.select_for_update().filter(
+            cart_id=cart_id, variant_id__in=list(quantities)
+        )
+    }
+    missing = set(quantities) - set(lines)
+    if missing:
         raise CartError(_("This product is not in your cart."), extra={"variant": ["not in cart"]})
-    if quantity <= 0:
-        line.delete()
-        return None, False
-    variant = variant_map_for_cart(variant_ids=[variant_id]).get(variant_id)
-    stock = variant.stock if variant is not None else 0
-    allowed = min(quantity, stock, CART_MAX_QUANTITY)
-    if allowed <= 0:
-        line.delete()
-        return None, True
-    line.quantity = allowed
-    line.seen_unit_price_amount = variant.price_amount
-    line.save(update_fields=["quantity", "seen_unit_price_amount"])
-    return line, allowed < quantity
+    variants = variant_map_for_cart(variant_ids=[v for v, q in quantities.items() if q > 0])
+    removed, capped = [], False
+    for variant_id, quantity in quantities.items():
+        line = lines[variant_id]
+        variant = variants.get(variant_id)
+        allowed = min(quantity, variant.stock if variant is not None else 0, CART_MAX_QUANTITY)
+        if allowed <= 0:
+            line.delete()
+            removed.append(variant_id)
+            capped = capped or quantity > 0
+            continue
+        line.quantity = allowed
+        line.seen_unit_price_amount = variant.price_amount
+        line.save(update_fields=["quantity", "seen_unit_price_amount"])
+        capped = capped or allowed < quantity
+    return removed, capped
+
+
+def cart_line_set_quantity(*, cart_id: int, variant_id: int, quantity: int) -> tuple[CartLine | None, bool]:
+    """One line's quantity (0 removes it): ``cart_quantities_set`` for a single SKU."""
+    removed, capped = cart_quantities_set(cart_id=cart_id, quantities={variant_id: quantity})
+    if removed:
+        return None, capped
+    return CartLine.objects.get(cart_id=cart_id, variant_id=variant_id), capped
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -174,17 +175,16 @@ class CartView(TemplateView):
             elif "accept_prices" in request.POST:
                 services.cart_prices_accept(cart_id=cart.pk)
             else:
-                for key, value in request.POST.items():
-                    if not key.startswith("quantity-"):
-                        continue
-                    variant_id, quantity = int(key.removeprefix("quantity-")), int(value or 0)
-                    line, capped = services.cart_line_set_quantity(
-                        cart_id=cart.pk, variant_id=variant_id, quantity=quantity
-                    )
-                    if line is None:
-                        _track(request, "remove_from_cart", variant=variant_id)
-                    if capped:
-                        messages.warning(request, _("Some quantities were lowered to the stock available."))
+                quantities = {
+                    int(key.removeprefix("quantity-")): int(value or 0)
+                    for key, value in request.POST.items()
+                    if key.startswith("quantity-")
+                }
+                removed, capped = services.cart_quantities_set(cart_id=cart.pk, quantities=quantities)
+                for variant_id in removed:
+                    _track(request, "remove_from_cart", variant=variant_id)
+                if capped:
+                    messages.warning(request, _("Some quantities were lowered to the stock available."))
                 messages.success(request, _("Your cart was updated."))
         except ValueError:
             messages.error(request, _("Enter whole numbers for quantities."))
@@ -248,12 +248,6 @@ class CheckoutView(TemplateView):
             form.cleaned_data.get("coupon_code", "") if valid else request.POST.get("coupon_code", "")
         )
         shipping_choice = form.shipping_choice() if valid else {}
-        summary = self._summary(
-            cart,
-            coupon_code=coupon_code.strip().upper(),
-            shipping_choice=shipping_choice,
-            email=form.cleaned_data.get("email", "") if valid else "",
-        )
         if valid and request.POST.get("action") == "place":
             _track(request, "checkout_step", step="place")
             try:
@@ -278,7 +272,14 @@ class CheckoutView(TemplateView):
                 return redirect("orders:order-pay", number=order.number)
         elif request.POST.get("action") != "place":
             _track(request, "checkout_step", step="review")
-        # Re-render with the totals as they are now, and a fresh expected total to confirm.
+        # Re-render with the totals as they are now (priced only here: a placed order has been priced by
+        # the checkout service already), and a fresh expected total to confirm.
+        summary = self._summary(
+            cart,
+            coupon_code=coupon_code.strip().upper(),
+            shipping_choice=shipping_choice,
+            email=form.cleaned_data.get("email", "") if valid else "",
+        )
         data = request.POST.copy()
         data["expected_total"] = str(summary.pricing.total) if summary.pricing else ""
         rebound = CheckoutForm(data, addresses=addresses, groups=summary.groups)
@@ -343,8 +344,6 @@ class OrderListView(ShopperRequiredMixin, TemplateView):
     paginate_by = 20
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from django.core.paginator import Paginator
-
         paginator = Paginator(selectors.order_list_for_buyer(user_id=self.request.user.pk), self.paginate_by)
         page = paginator.get_page(self.request.GET.get("page"))
         return {**super().get_context_data(**kwargs), "page_obj": page, "orders": page.object_list}

@@ -14,6 +14,7 @@ from orders.services import (
     cart_line_set_quantity,
     cart_merge,
     cart_prices_accept,
+    cart_quantities_set,
 )
 from tests.factories import UserFactory
 from tests.orders.factories import cart_with_lines, purchasable_variant
@@ -202,3 +203,22 @@ def test_merging_a_cart_into_itself_changes_nothing():
 
     assert cart_merge(from_cart_id=cart.pk, user_id=user.pk).pk == cart.pk
     assert _quantities(cart) == {variant.pk: 2}
+
+
+def test_setting_several_quantities_is_all_or_nothing(django_assert_max_num_queries):
+    kept, dropped, foreign = purchasable_variant(stock=5), purchasable_variant(stock=5), purchasable_variant()
+    cart = cart_with_lines(lines=[(kept, 1), (dropped, 2)])
+
+    with pytest.raises(CartError):
+        cart_quantities_set(cart_id=cart.pk, quantities={kept.pk: 3, foreign.pk: 1})
+    assert sorted(CartLine.objects.filter(cart=cart).values_list("variant_id", "quantity")) == [
+        (kept.pk, 1),
+        (dropped.pk, 2),
+    ]
+
+    # One read of the SKUs for the whole update, not one per line.
+    with django_assert_max_num_queries(10):
+        removed, capped = cart_quantities_set(cart_id=cart.pk, quantities={kept.pk: 9, dropped.pk: 0})
+
+    assert (removed, capped) == ([dropped.pk], True)
+    assert list(CartLine.objects.filter(cart=cart).values_list("variant_id", "quantity")) == [(kept.pk, 5)]
