@@ -303,6 +303,9 @@ ORDER_AUTOCOMPLETE_DAYS = env.int("ORDER_AUTOCOMPLETE_DAYS", default=7)
 ORDER_TAX_RATE = env.str("ORDER_TAX_RATE", default="0")
 # Which payment provider the checkout uses. "test" confirms or declines without moving money (demo, tests).
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="test")
+# Commission the platform keeps on a line when neither the seller nor the product's category has a rate
+# of its own, in basis points (1000 = 10 %). Rates per category and per seller are set in the admin.
+COMMISSION_DEFAULT_BP = env.int("COMMISSION_DEFAULT_BP", default=1000)
 # Carriers sign tracking webhooks with this secret (HMAC-SHA256). Required in production.
 CARRIER_WEBHOOK_SECRET = env.str("CARRIER_WEBHOOK_SECRET", default="insecure-carrier-webhook-secret")
 

@@ -5,7 +5,7 @@ import pytest
 from analytics.buffer import get_buffer
 from tests.caches import caches_clear
 
-pytest_plugins = ["tests.plugins.services", "tests.plugins.browser"]
+pytest_plugins = ["tests.plugins.services", "tests.plugins.browser", "tests.plugins.localstripe"]
 
 
 @pytest.fixture(autouse=True)
