@@ -13,6 +13,7 @@ from catalog.demo import DEMO_LOGINS, DemoSeedResult, ProgressBar, ProgressFacto
 from catalog.demo_images import demo_images_seed
 from catalog.models import Product
 from orders.demo import DEMO_PLATFORM_COUPON, checkout_demo_seed
+from payments.demo import payments_demo_seed
 
 
 class _TqdmStream:
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             progress=self._progress_factory() if show_progress else no_progress,
         )
         checkout = checkout_demo_seed()
+        money = payments_demo_seed(progress=self._progress_factory() if show_progress else no_progress)
         images = demo_images_seed(progress=self._progress_factory() if show_progress else no_progress)
         # Bulk inserts bypass the listing services, so build the search documents here in one pass.
         total = Product.objects.count()
@@ -93,6 +95,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Added {checkout['shipping_methods']:,} shipping methods and {checkout['coupons']:,} coupons "
                 f"(try {DEMO_PLATFORM_COUPON} at checkout)."
+            )
+            self.stdout.write(
+                f"Posted {money['captured']:,} demo payments to the ledger ({money['released']:,} seller "
+                f"order parts released to sellers) and {money['commission_rates']:,} category commission rates."
             )
         self.stdout.write("Demo logins:")
         for role, email, password in DEMO_LOGINS:
