@@ -26,6 +26,14 @@ SERVICES := env -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND \
 
 # Demo only: DEBUG lets runserver serve static and media files and show readable errors.
 DEMO_ENV := $(EMBEDDED) DEBUG=1
+# The demo pays through localstripe (a local Stripe emulator from PyPI, started and stopped by `make demo`):
+# the same Stripe code path as production, offline. The keys are localstripe's dummies, not secrets.
+LOCALSTRIPE_PORT ?= 8420
+LOCALSTRIPE_URL := http://127.0.0.1:$(LOCALSTRIPE_PORT)
+DEMO_STRIPE_ENV := PAYMENT_PROVIDER=stripe STRIPE_API_BASE=$(LOCALSTRIPE_URL) \
+	STRIPE_JS_URL=$(LOCALSTRIPE_URL)/js.stripe.com/v3/ STRIPE_SECRET_KEY=sk_test_localstripe_demo \
+	STRIPE_PUBLISHABLE_KEY=pk_test_localstripe_demo STRIPE_WEBHOOK_SECRET=whsec_localstripe_demo \
+	SITE_URL=http://$(HOST):$(PORT)
 
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
@@ -73,9 +81,18 @@ demo: $(RUNTIME_STAMP)
 	@echo "    shopper   shopper@demo.marketplace   demo-shopper-pass"
 	@echo "    seller    seller@demo.marketplace    demo-seller-pass"
 	@echo "    operator  operator@demo.marketplace  demo-operator-pass"
-	@echo "    Stop with Ctrl-C. Data lives in var/ (delete var/ to start over)."
+	@echo "    Cards (localstripe, no real money): 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined,"
+	@echo "    4000 0025 0000 3155 asks for 3-D Secure; any future expiry, any CVC."
+	@echo "    Stop with Ctrl-C (localstripe stops with it). Data lives in var/ (delete var/ to start over)."
 	@echo
-	$(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+	@# localstripe runs in the background for as long as the demo does (killed by its PID on exit); it
+	@# starts empty each time (--from-scratch) and is only ever called on 127.0.0.1.
+	@mkdir -p var
+	$(BIN)/localstripe --port $(LOCALSTRIPE_PORT) --from-scratch >var/localstripe.log 2>&1 & \
+	localstripe_pid=$$!; \
+	trap 'kill $$localstripe_pid 2>/dev/null || true' EXIT INT TERM; \
+	$(DEMO_ENV) $(DEMO_STRIPE_ENV) $(MANAGE) stripe_dev_setup --wait 20; \
+	$(DEMO_ENV) $(DEMO_STRIPE_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(DEV_STAMP)
 	bash scripts/ensure-chromium.sh

@@ -2,7 +2,8 @@
 querysets every storefront page and the public API list them with.
 
 The visibility rule lives in ``product_list_visible`` and nowhere else: a product is shown only if it is
-ACTIVE, its seller is APPROVED and its own category is active.
+ACTIVE, its seller is APPROVED and its own category is active. (``product_is_visible`` asks the same of one
+product already in memory, for the cart; a test keeps the two in step.)
 """
 
 from __future__ import annotations
@@ -117,6 +118,18 @@ def product_list_visible() -> QuerySet[Product]:
     for path in category_inactive_paths():
         queryset = queryset.exclude(category__path__startswith=path)
     return queryset
+
+
+def product_is_visible(product: Product) -> bool:
+    """``product_list_visible``'s rule for one product already read with its seller and category (the
+    cart reads them anyway, so it asks this instead of querying the rule again)."""
+    path = product.category.path
+    return (
+        product.status == Product.Status.ACTIVE
+        and product.seller.status == SellerProfile.Status.APPROVED
+        and product.category.is_active
+        and not any(path.startswith(inactive) for inactive in category_inactive_paths())
+    )
 
 
 def product_qs_order(queryset: QuerySet[Product], *, sort: ProductSort | str) -> QuerySet[Product]:
@@ -663,39 +676,56 @@ def seller_list_visible() -> QuerySet[SellerProfile]:
 # --- what a cart or checkout needs --------------------------------------------------------------------
 
 
+# What a cart, the checkout and an order line read of a SKU, its product, seller and category.
+CART_VARIANT_FIELDS = (
+    "sku",
+    "name",
+    "attributes",
+    "price_amount",
+    "currency",
+    "stock",
+    "weight_grams",
+    "product__title",
+    "product__slug",
+    "product__status",
+    "product__seller__shop_name",
+    "product__seller__slug",
+    "product__seller__status",
+    "product__category__path",
+    "product__category__is_active",
+)
+
+
 def variant_map_for_cart(*, variant_ids: Collection[int]) -> dict[int, ProductVariant]:
-    """SKUs with their product, seller and category (two queries), each marked ``purchasable`` when
-    shoppers may buy it now (the product is visible) and given ``category_ids``: its leaf category and
-    every ancestor, for promotions scoped to a category."""
+    """SKUs with their product, seller and category (one query), each marked ``purchasable`` when
+    shoppers may buy it now (``product_is_visible``). Only the columns of ``CART_VARIANT_FIELDS`` are
+    read. ``category_ancestor_ids`` gives the categories a category-scoped promotion needs."""
     if not variant_ids:
         return {}
     variants = {
         v.pk: v
         for v in ProductVariant.objects.select_related("product__seller", "product__category")
-        # The cart needs titles, prices, stock and owners, not the search document or long texts.
-        .defer(
-            "product__search_vector",
-            "product__description",
-            "product__category__description",
-            "product__seller__description",
-        )
-        .filter(pk__in=variant_ids)
+        .only(*CART_VARIANT_FIELDS)
+        .filter(pk__in=list(variant_ids))
+        .order_by()
     }
-    visible = set(
-        product_list_visible()
-        .filter(pk__in={v.product_id for v in variants.values()})
-        .values_list("pk", flat=True)
-    )
-    steplen = Category.steplen
-    paths = {v.product.category.path for v in variants.values()}
-    prefixes = {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
-    id_for_path = dict(Category.objects.filter(path__in=prefixes).values_list("path", "pk"))
     for variant in variants.values():
-        path = variant.product.category.path
-        variant.purchasable = variant.product_id in visible  # type: ignore[attr-defined]
-        variant.category_ids = frozenset(  # type: ignore[attr-defined]
+        variant.purchasable = product_is_visible(variant.product)  # type: ignore[attr-defined]
+    return variants
+
+
+def category_ancestor_ids(*, paths: Collection[str]) -> dict[str, frozenset[int]]:
+    """For each category tree path, the ids of that category and every ancestor (one query)."""
+    steplen = Category.steplen
+    prefixes = {path[:end] for path in paths for end in range(steplen, len(path) + 1, steplen)}
+    if not prefixes:
+        return {}
+    id_for_path = dict(Category.objects.filter(path__in=prefixes).values_list("path", "pk"))
+    return {
+        path: frozenset(
             id_for_path[path[:end]]
             for end in range(steplen, len(path) + 1, steplen)
             if path[:end] in id_for_path
         )
-    return variants
+        for path in paths
+    }

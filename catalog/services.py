@@ -3,11 +3,14 @@
 Listing creation/editing for the seller portal grows here with the catalog issue.
 """
 
+import functools
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
+from typing import NoReturn
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Min
 from django.utils.translation import gettext as _
 
@@ -23,6 +26,7 @@ __all__ = [
     "product_price_sync",
     "products_schedule_run",
     "stock_adjust",
+    "stock_take",
 ]
 
 logger = logging.getLogger(__name__)
@@ -30,6 +34,37 @@ logger = logging.getLogger(__name__)
 
 class OutOfStock(ApplicationError):
     pass
+
+
+def _stock_update(*, variant_id: int, delta: int) -> tuple[int, int] | None:
+    """The one statement that moves a SKU's stock: a conditional UPDATE that never takes it below zero.
+    Returns the stock left and the SKU's product id, or None when refused (or there is no such SKU). The
+    row stays locked until the transaction ends, so what it returns is what this change left."""
+    if connection.features.can_return_columns_from_insert:
+        # PostgreSQL and SQLite >= 3.35 return the new row from the UPDATE itself: one round trip.
+        with connection.cursor() as cursor:
+            cursor.execute(_stock_update_sql(), [delta, variant_id, delta])
+            row = cursor.fetchone()
+        return (row[0], row[1]) if row is not None else None
+    rows = ProductVariant.objects.filter(pk=variant_id)
+    if delta < 0:
+        rows = rows.filter(stock__gte=-delta)
+    if rows.update(stock=F("stock") + delta) != 1:
+        return None
+    return ProductVariant.objects.values_list("stock", "product_id").get(pk=variant_id)
+
+
+@functools.cache
+def _stock_update_sql() -> str:
+    meta = ProductVariant._meta
+    qn = connection.ops.quote_name
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
+    stock, product = qn(meta.get_field("stock").column), qn(meta.get_field("product").column)
+    # Only quoted names from the model's metadata are formatted in; every value is a query parameter.
+    return (
+        f"UPDATE {table} SET {stock} = {stock} + %s WHERE {pk} = %s AND {stock} + %s >= 0 "  # noqa: S608
+        f"RETURNING {stock}, {product}"
+    )
 
 
 @transaction.atomic
@@ -50,14 +85,10 @@ def stock_adjust(
         )
     if reason not in StockMovement.Reason.values:
         raise ApplicationError(_("Unknown stock change reason."), extra={"reason": [f"unknown: {reason}"]})
-    rows = ProductVariant.objects.filter(pk=variant_id)
-    if delta < 0:
-        rows = rows.filter(stock__gte=-delta)
-    if rows.update(stock=F("stock") + delta) != 1:
-        if not ProductVariant.objects.filter(pk=variant_id).exists():
-            raise ApplicationError(_("This SKU does not exist."), extra={"variant": ["not found"]})
-        raise OutOfStock(_("Not enough stock."), extra={"stock": ["insufficient stock"]})
-    quantity_after, product_id = ProductVariant.objects.values_list("stock", "product_id").get(pk=variant_id)
+    changed = _stock_update(variant_id=variant_id, delta=delta)
+    if changed is None:
+        _stock_update_refused(variant_id)
+    quantity_after, product_id = changed
     product_cache_invalidate(product_id)
     return StockMovement.objects.create(
         variant_id=variant_id,
@@ -68,6 +99,57 @@ def stock_adjust(
         reference=reference[:64],
         note=note[:300],
     )
+
+
+def stock_take(
+    *, quantities: Iterable[tuple[int, int]], reason: str, actor_id: int | None = None, reference: str = ""
+) -> list[StockMovement]:
+    """Take ``(variant_id, quantity)`` units off the shelf as one change, each SKU by the same conditional
+    UPDATE as ``stock_adjust`` and in SKU-id order (two callers sharing SKUs lock them in the same order,
+    so they cannot deadlock), then one INSERT of all the movement rows.
+
+    Refused as a whole: ``OutOfStock`` for the first SKU short of stock. It takes no savepoint of its own,
+    so inside a transaction the refusal rolls back the caller's whole transaction (the checkout's order
+    with it); outside one it runs in its own."""
+    if reason not in StockMovement.Reason.values:
+        raise ApplicationError(_("Unknown stock change reason."), extra={"reason": [f"unknown: {reason}"]})
+    wanted: dict[int, int] = {}
+    for variant_id, quantity in quantities:
+        if quantity <= 0:
+            raise ApplicationError(
+                _("Choose a quantity of at least 1."), extra={"quantity": ["must be at least 1"]}
+            )
+        wanted[variant_id] = wanted.get(variant_id, 0) + quantity
+    if not wanted:
+        return []
+    with transaction.atomic(savepoint=False):
+        left: dict[int, tuple[int, int]] = {}
+        for variant_id in sorted(wanted):
+            changed = _stock_update(variant_id=variant_id, delta=-wanted[variant_id])
+            if changed is None:
+                _stock_update_refused(variant_id)
+            left[variant_id] = changed
+        for product_id in sorted({product_id for _stock, product_id in left.values()}):
+            product_cache_invalidate(product_id)
+        return StockMovement.objects.bulk_create(
+            [
+                StockMovement(
+                    variant_id=variant_id,
+                    delta=-wanted[variant_id],
+                    quantity_after=left[variant_id][0],
+                    reason=reason,
+                    actor_id=actor_id,
+                    reference=reference[:64],
+                )
+                for variant_id in sorted(wanted)
+            ]
+        )
+
+
+def _stock_update_refused(variant_id: int) -> NoReturn:
+    if not ProductVariant.objects.filter(pk=variant_id).exists():
+        raise ApplicationError(_("This SKU does not exist."), extra={"variant": ["not found"]})
+    raise OutOfStock(_("Not enough stock."), extra={"stock": ["insufficient stock"]})
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""The Celery application. Tasks live in each app's ``tasks.py`` and are discovered from there."""
+"""The Celery application. Tasks live in each app's ``tasks.py`` (and, for payments, ``tasks_payouts.py``
+and ``tasks_reconciliation.py``) and are discovered from there."""
 
 import os
 
@@ -9,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 app = Celery("marketplace")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(related_name="tasks_payouts")
+app.autodiscover_tasks(related_name="tasks_reconciliation")
 
 
 @app.task(name="marketplace.ping")

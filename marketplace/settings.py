@@ -161,6 +161,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.heartbeat",
         "schedule": crontab(minute=0, hour=3),
     },
+    # Yesterday (UTC) against the payment provider's balance transactions (payments.reconciliation).
+    "payments-reconciliation-daily": {
+        "task": "payments.reconciliation_run",
+        "schedule": crontab(minute=30, hour=2),
+    },
 }
 
 # --- Auth and accounts ----------------------------------------------------------------------------
@@ -301,11 +306,57 @@ ORDER_PAYMENT_WINDOW_MINUTES = env.int("ORDER_PAYMENT_WINDOW_MINUTES", default=3
 ORDER_AUTOCOMPLETE_DAYS = env.int("ORDER_AUTOCOMPLETE_DAYS", default=7)
 # Prices include tax at this rate; each order line records the tax it contains ("0.20" = 20 %).
 ORDER_TAX_RATE = env.str("ORDER_TAX_RATE", default="0")
-# Which payment provider the checkout uses. "test" confirms or declines without moving money (demo, tests).
-PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="test")
+# --- Payments (payments.providers, payments.webhooks; README "Payments") --------------------------
+# Which provider new payments use: "stripe", or "test" (moves no money: a marked page confirms or
+# declines). Without DEBUG the default is "stripe"; `check --deploy` refuses "test" (payments.E001) and
+# a Stripe setup without its keys (payments.E002). There are no production defaults for the secrets.
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="test" if DEBUG else "stripe")
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Empty: Stripe itself. localstripe (dev, demo, tests): http://127.0.0.1:8420 and its Stripe.js stand-in.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+# "automatic" captures at confirmation; "manual" authorises, then the payments.payment_capture task
+# captures (where a risk hold would go).
+STRIPE_CAPTURE_METHOD = env.str("STRIPE_CAPTURE_METHOD", default="automatic")
+# Passed through to the PaymentIntent (e.g. "card,alipay,wechat_pay" where the account has them).
+STRIPE_PAYMENT_METHOD_TYPES = env.list("STRIPE_PAYMENT_METHOD_TYPES", default=["card"])
+STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# Webhooks: signatures older (or newer) than this are refused; bodies above the cap are refused; each
+# client IP may send STRIPE_WEBHOOK_RATE_LIMIT requests per STRIPE_WEBHOOK_RATE_WINDOW_SECONDS (then 429).
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
+STRIPE_WEBHOOK_MAX_BYTES = env.int("STRIPE_WEBHOOK_MAX_BYTES", default=256 * 1024)
+STRIPE_WEBHOOK_RATE_LIMIT = env.int("STRIPE_WEBHOOK_RATE_LIMIT", default=1200)
+STRIPE_WEBHOOK_RATE_WINDOW_SECONDS = env.int("STRIPE_WEBHOOK_RATE_WINDOW_SECONDS", default=60)
+# Safety nets for work whose enqueue was lost (broker down at commit): events still pending and refunds
+# still pending at the provider after a few minutes are handed to the workers again.
+CELERY_BEAT_SCHEDULE["payments-webhook-events-resume"] = {
+    "task": "payments.webhook_events_resume",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["payments-refunds-resume"] = {"task": "payments.refunds_resume", "schedule": 300.0}
 # Commission the platform keeps on a line when neither the seller nor the product's category has a rate
 # of its own, in basis points (1000 = 10 %). Rates per category and per seller are set in the admin.
 COMMISSION_DEFAULT_BP = env.int("COMMISSION_DEFAULT_BP", default=1000)
+# Seller payouts (payments.services_payouts). A seller's share of an order part becomes available for
+# payout this many days after the part completes (the return window; payments.seller_funds_release, hourly).
+SELLER_FUNDS_HOLD_DAYS = env.int("SELLER_FUNDS_HOLD_DAYS", default=14)
+# A payout run (payments.payouts_run, daily, or "Run payouts now" in the admin) pays a seller's available
+# balance in a currency only from this many minor units up (1000 = 10.00 USD).
+PAYOUT_MINIMUM_AMOUNT = env.int("PAYOUT_MINIMUM_AMOUNT", default=1000)
+# How sellers are paid: "manual" (an operator makes a bank transfer and marks the payout paid with its
+# reference) or "stripe_connect" (a Stripe transfer to the seller's connected account, sent after the run).
+PAYOUT_PROVIDER = env.str("PAYOUT_PROVIDER", default="manual")
+CELERY_BEAT_SCHEDULE["payments-seller-funds-release"] = {
+    "task": "payments.seller_funds_release",
+    "schedule": crontab(minute=30),
+}
+CELERY_BEAT_SCHEDULE["payments-payouts-run"] = {
+    "task": "payments.payouts_run",
+    "schedule": crontab(minute=0, hour=6),
+}
 # Carriers sign tracking webhooks with this secret (HMAC-SHA256). Required in production.
 CARRIER_WEBHOOK_SECRET = env.str("CARRIER_WEBHOOK_SECRET", default="insecure-carrier-webhook-secret")
 

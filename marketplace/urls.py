@@ -37,6 +37,7 @@ urlpatterns = [
     path("sitemap.xml", seo.sitemap_index, name="sitemap-index"),
     path("sitemap-<slug:section>.xml", seo.sitemap_section, name="sitemap-section"),
     path("carriers/", include("orders.urls_carrier")),
+    path("payments/", include("payments.urls")),
     path("", include("orders.urls")),
     path("", include("orders.urls_reviews")),
     path("", include("catalog.urls")),

@@ -42,7 +42,12 @@ def _shopper_language(order: Order) -> str:
 
 
 def order_placed_notify(*, order_id: int) -> None:
-    order = Order.objects.select_related("buyer").get(pk=order_id)
+    # Sent after every checkout: read only what the mail shows (not the address and pricing documents).
+    order = (
+        Order.objects.select_related("buyer")
+        .only("number", "email", "language", "total_amount", "currency", "buyer__preferred_language")
+        .get(pk=order_id)
+    )
     _send(
         to=order.email,
         language=_shopper_language(order),
@@ -71,6 +76,25 @@ def order_unpaid_cancelled_notify(*, order_id: int) -> None:
         context={
             "order": order,
             "reason": order.cancel_reason,
+            "path": reverse("orders:order-detail", args=[order.number]),
+        },
+    )
+
+
+def order_late_payment_refunded_notify(*, order_id: int, amount: int, currency: str, refunded: bool) -> None:
+    """A payment arrived for an order that was cancelled (or had expired, or was paid already) meanwhile:
+    the shopper is told it has been (or is being) refunded."""
+    order = Order.objects.select_related("buyer").get(pk=order_id)
+    _send(
+        to=order.email,
+        language=_shopper_language(order),
+        kind="late_payment_refunded",
+        context={
+            "order": order,
+            "amount": amount,
+            "currency": currency,
+            "refunded": refunded,
+            "order_cancelled": order.status == OrderStatus.CANCELLED,
             "path": reverse("orders:order-detail", args=[order.number]),
         },
     )

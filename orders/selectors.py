@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 
-from catalog.selectors import variant_map_for_cart
-from orders.models import Cart, CartLine, Order, OrderEvent, SellerOrder, Shipment
+from catalog.selectors import CART_VARIANT_FIELDS, category_ancestor_ids, product_is_visible
+from orders.models import CartLine, Order, OrderEvent, SellerOrder, Shipment
 
 if TYPE_CHECKING:
     from orders import pricing
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 # A cart holds at most this many different SKUs and this many units of one.
 CART_MAX_LINES = 50
 CART_MAX_QUANTITY = 99
+CART_LINE_FIELDS = ("cart", "quantity", "seen_unit_price_amount", "added_at")
 
 
 @dataclass
@@ -54,7 +55,7 @@ class SellerGroup:
 
 @dataclass
 class CartSummary:
-    cart: Cart | None
+    cart_id: int | None
     items: list[CartItem]
     groups: list[SellerGroup]
     currency: str
@@ -81,36 +82,51 @@ def tax_rate() -> Decimal:
 
 
 def cart_lines(*, cart_id: int) -> list[CartLine]:
-    return list(CartLine.objects.filter(cart_id=cart_id).order_by("added_at", "pk"))
+    """The cart's lines, oldest first, each with its SKU, product, seller and category in ``line.variant``
+    (one query; only ``CART_VARIANT_FIELDS``), the SKU marked ``purchasable`` as ``variant_map_for_cart``
+    marks it."""
+    lines = list(
+        CartLine.objects.filter(cart_id=cart_id)
+        .select_related("variant__product__seller", "variant__product__category")
+        .only(*CART_LINE_FIELDS, *(f"variant__{name}" for name in CART_VARIANT_FIELDS))
+        .order_by("added_at", "pk")
+    )
+    for line in lines:
+        line.variant.purchasable = product_is_visible(line.variant.product)  # type: ignore[attr-defined]
+    return lines
+
+
+def cart_units(*, cart_id: int) -> int:
+    """How many units the cart holds (the header's cart badge), without pricing anything."""
+    return CartLine.objects.filter(cart_id=cart_id).aggregate(units=Sum("quantity"))["units"] or 0
 
 
 def cart_summary(
     *,
-    cart: Cart | None,
+    cart_id: int | None,
     now: datetime,
     coupon_code: str = "",
     shipping_choice: dict[int, int] | None = None,
     email: str = "",
     user_id: int | None = None,
+    with_prices: bool = True,
 ) -> CartSummary:
     """The cart as the shopper sees it now: current prices (flash sales included) and stock, what changed
     since each line was added, one group per seller with its shipping options, and the pricing service's
-    line-by-line result. A bounded number of queries whatever the cart's size."""
+    line-by-line result. A bounded number of queries whatever the cart's size: the lines with their SKUs,
+    the promotions, the shipping methods, and the categories only for a category-scoped coupon. A cart
+    that does not exist (any more) reads as an empty one. ``with_prices=False`` leaves out the promotions
+    and the pricing (``pricing`` is None) for a caller that needs only the lines and the groups."""
     from orders import pricing
-    from orders.selectors_promotions import pricing_inputs_for
+    from orders.selectors_promotions import PromotionInputs, pricing_inputs_for
     from orders.selectors_seller import shipping_methods_for_sellers
 
     currency = settings.DEFAULT_CURRENCY
-    if cart is None:
-        return CartSummary(cart=None, items=[], groups=[], currency=currency, pricing=None)
-    lines = cart_lines(cart_id=cart.pk)
-    variants = variant_map_for_cart(variant_ids=[line.variant_id for line in lines])
+    if cart_id is None:
+        return CartSummary(cart_id=None, items=[], groups=[], currency=currency, pricing=None)
     items: list[CartItem] = []
-    for line in lines:
-        variant = variants.get(line.variant_id)
-        if variant is None:
-            continue
-        line.variant = variant
+    for line in cart_lines(cart_id=cart_id):
+        variant = line.variant
         items.append(
             CartItem(
                 line=line,
@@ -121,13 +137,17 @@ def cart_summary(
             )
         )
     seller_ids = list(dict.fromkeys(item.product.seller_id for item in items))
-    promotions = pricing_inputs_for(
-        variant_ids=[item.line.variant_id for item in items],
-        seller_ids=seller_ids,
-        coupon_code=coupon_code,
-        now=now,
-        email=email,
-        user_id=user_id,
+    promotions = (
+        pricing_inputs_for(
+            variant_ids=[item.line.variant_id for item in items],
+            seller_ids=seller_ids,
+            coupon_code=coupon_code,
+            now=now,
+            email=email,
+            user_id=user_id,
+        )
+        if with_prices
+        else PromotionInputs()
     )
     methods = shipping_methods_for_sellers(seller_ids=seller_ids)
     shipping_choice = shipping_choice or {}
@@ -144,9 +164,13 @@ def cart_summary(
                 seller=seller, items=[], shipping_methods=options, shipping_method_id=chosen
             )
         group.items.append(item)
-    priced = [item for item in items if item.purchasable]
+    priced = [item for item in items if item.purchasable] if with_prices else []
     result = None
     if priced:
+        # Only a category-scoped coupon looks at a line's categories (its own and every ancestor).
+        ancestors: dict[str, frozenset[int]] = {}
+        if promotions.coupon is not None and promotions.coupon.scope == "category":
+            ancestors = category_ancestor_ids(paths={item.product.category.path for item in priced})
         rules: dict[int, pricing.ShippingRule | None] = {}
         for group in groups.values():
             method = next((m for m in group.shipping_methods if m.pk == group.shipping_method_id), None)
@@ -168,7 +192,7 @@ def cart_summary(
                     key=item.line.variant_id,
                     seller_id=item.product.seller_id,
                     product_id=item.product.pk,
-                    category_ids=item.variant.category_ids,
+                    category_ids=ancestors.get(item.product.category.path, frozenset()),
                     unit_price=item.unit_price,
                     quantity=item.line.quantity,
                     weight_grams=item.variant.weight_grams,
@@ -190,7 +214,7 @@ def cart_summary(
         for group in groups.values():
             group.pricing = by_seller.get(group.seller.pk)
     return CartSummary(
-        cart=cart,
+        cart_id=cart_id,
         items=items,
         groups=list(groups.values()),
         currency=currency,

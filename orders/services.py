@@ -78,9 +78,11 @@ def cart_line_add(*, cart_id: int, variant_id: int, quantity: int) -> tuple[Cart
     if quantity < 1:
         raise CartError(_("Choose a quantity of at least 1."), extra={"quantity": ["must be at least 1"]})
     variant = _variant_for_cart(variant_id)
-    Cart.objects.select_for_update().filter(pk=cart_id).first()  # one writer per cart at a time
-    line = CartLine.objects.filter(cart_id=cart_id, variant_id=variant_id).first()
-    if line is None and CartLine.objects.filter(cart_id=cart_id).count() >= CART_MAX_LINES:
+    # Touching the cart locks its row first: one writer per cart at a time.
+    Cart.objects.filter(pk=cart_id).update(updated_at=timezone.now())
+    lines = {line.variant_id: line for line in CartLine.objects.filter(cart_id=cart_id)}
+    line = lines.get(variant_id)
+    if line is None and len(lines) >= CART_MAX_LINES:
         raise CartError(
             _("Your cart is full (%(max)d different products).") % {"max": CART_MAX_LINES},
             extra={"variant": ["cart full"]},
@@ -98,7 +100,6 @@ def cart_line_add(*, cart_id: int, variant_id: int, quantity: int) -> tuple[Cart
         line.quantity = allowed
         line.seen_unit_price_amount = variant.price_amount
         line.save(update_fields=["quantity", "seen_unit_price_amount"])
-    Cart.objects.filter(pk=cart_id).update(updated_at=timezone.now())
     return line, allowed < wanted
 
 
@@ -207,9 +208,12 @@ def checkout_place(
     owner: str,
     language: str = "",
     now: datetime | None = None,
+    key_unused: bool = False,
 ) -> tuple[Order, bool]:
     """Place the cart as one order split by seller. Returns ``(order, created)``; ``created`` is False
-    when the idempotency key had already placed an order (nothing new is written)."""
+    when the idempotency key had already placed an order (nothing new is written). ``key_unused`` says
+    the caller has just looked the key up and found no order, so it is not read again (a race with the
+    same key is still settled by the key's unique constraint)."""
     now = now or timezone.now()
     if not idempotency_key or len(idempotency_key) > 200:
         raise CheckoutError(
@@ -217,7 +221,7 @@ def checkout_place(
             extra={"idempotency_key": ["missing or too long"]},
         )
     digest = idempotency_digest(owner=owner, key=idempotency_key)
-    existing = Order.objects.filter(idempotency_key=digest).first()
+    existing = None if key_unused else Order.objects.filter(idempotency_key=digest).first()
     if existing is not None:
         return existing, False
     address = {key: str(shipping_address.get(key, "") or "").strip()[:200] for key in ADDRESS_FIELDS}
@@ -226,9 +230,8 @@ def checkout_place(
         raise CheckoutError(
             _("Please give a complete shipping address."), extra={key: ["required"] for key in missing}
         )
-    cart = Cart.objects.filter(pk=cart_id).first()
     summary = cart_summary(
-        cart=cart,
+        cart_id=cart_id,
         now=now,
         coupon_code=coupon_code,
         shipping_choice=shipping_choice,
@@ -317,23 +320,27 @@ def _order_write(*, summary, buyer_id, email, address, coupon_code, digest, lang
         language=language[:10],
     )
     items = {item.line.variant_id: item for item in summary.items}
+    parts = SellerOrder.objects.bulk_create(
+        [
+            SellerOrder(
+                order=order,
+                seller_id=seller_pricing.seller_id,
+                status=OrderStatus.PENDING_PAYMENT,
+                subtotal_amount=seller_pricing.subtotal,
+                discount_amount=seller_pricing.discount,
+                shipping_amount=seller_pricing.shipping,
+                tax_amount=seller_pricing.tax,
+                total_amount=seller_pricing.total,
+                shipping_method_id=seller_pricing.shipping_rule_id,
+                shipping_method_name=seller_pricing.shipping_name or _("Free shipping"),
+                status_changed_at=now,
+            )
+            for seller_pricing in pricing.sellers
+        ]
+    )
     lines: list[OrderLine] = []
-    for seller_pricing in pricing.sellers:
-        group = next(g for g in summary.groups if g.seller.pk == seller_pricing.seller_id)
-        part = SellerOrder.objects.create(
-            order=order,
-            seller_id=seller_pricing.seller_id,
-            status=OrderStatus.PENDING_PAYMENT,
-            subtotal_amount=seller_pricing.subtotal,
-            discount_amount=seller_pricing.discount,
-            shipping_amount=seller_pricing.shipping,
-            tax_amount=seller_pricing.tax,
-            total_amount=seller_pricing.total,
-            shipping_method_id=seller_pricing.shipping_rule_id,
-            shipping_method_name=seller_pricing.shipping_name or _("Free shipping"),
-            status_changed_at=now,
-        )
-        for line_pricing in (lp for lp in pricing.lines if lp.seller_id == group.seller.pk):
+    for part in parts:
+        for line_pricing in (lp for lp in pricing.lines if lp.seller_id == part.seller_id):
             item = items[line_pricing.key]
             variant = item.variant
             lines.append(
@@ -383,7 +390,7 @@ def _order_write(*, summary, buyer_id, email, address, coupon_code, digest, lang
         actor_id=buyer_id,
         reason="placed",
     )
-    CartLine.objects.filter(cart_id=summary.cart.pk, variant_id__in=list(items)).delete()
+    CartLine.objects.filter(cart_id=summary.cart_id, variant_id__in=list(items)).delete()
     order_id, number, total = order.pk, order.number, order.total_amount
     transaction.on_commit(lambda: notifications.order_placed_notify(order_id=order_id))
     transaction.on_commit(

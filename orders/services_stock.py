@@ -1,18 +1,16 @@
 """The stock an order holds: reserved at placement, committed on payment, given back on cancellation.
 
-Stock itself belongs to the catalog: every change goes through ``catalog.services.stock_adjust`` (one
-conditional UPDATE, never below zero, with a movement row). Here we only keep each line's ``stock_state``
-so that a reservation is given back exactly once.
+Stock itself belongs to the catalog: every change goes through ``catalog.services.stock_adjust`` or, for
+several SKUs at once, ``stock_take`` (a conditional UPDATE per SKU, never below zero, with a movement row).
+Here we only keep each line's ``stock_state`` so that a reservation is given back exactly once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
-
 from catalog.models import ProductVariant, StockMovement
-from catalog.services import stock_adjust
+from catalog.services import stock_adjust, stock_take
 from orders.models import OrderLine
 
 
@@ -22,19 +20,17 @@ class StockState:
     RELEASED = "released"
 
 
-@transaction.atomic
 def stock_reserve(*, quantities: Iterable[tuple[int, int]], order_number: str, actor_id: int | None) -> None:
-    """Take ``(variant_id, quantity)`` pairs off the shelf in variant-id order, so two checkouts sharing
-    SKUs always lock them in the same order and cannot deadlock. Raises ``OutOfStock`` for the first SKU
-    short of stock; the caller's transaction then rolls back every reservation made before it."""
-    for variant_id, quantity in sorted(quantities):
-        stock_adjust(
-            variant_id=variant_id,
-            delta=-quantity,
-            reason=StockMovement.Reason.RESERVATION,
-            actor_id=actor_id,
-            reference=order_number,
-        )
+    """Take ``(variant_id, quantity)`` pairs off the shelf (``catalog.services.stock_take``: in variant-id
+    order, so two checkouts sharing SKUs always lock them in the same order and cannot deadlock). Raises
+    ``OutOfStock`` for the first SKU short of stock; the caller's transaction then rolls back every
+    reservation made before it."""
+    stock_take(
+        quantities=quantities,
+        reason=StockMovement.Reason.RESERVATION,
+        actor_id=actor_id,
+        reference=order_number,
+    )
 
 
 def seller_orders_stock_lock(*, seller_order_ids: Iterable[int]) -> None:

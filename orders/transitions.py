@@ -221,6 +221,10 @@ def _apply(
         # An unpaid order cancelled as a whole gets one order-level mail (below), and its sellers were
         # never told about it, so nothing per part.
         transaction.on_commit(lambda: _notify(part.pk, to_status))
+    if to_status == Status.CANCELLED and from_status != Status.PENDING_PAYMENT:
+        # A paid part is refunded in full by the payments app, once the cancellation has committed.
+        part_id = part.pk
+        transaction.on_commit(lambda: _refund_cancelled(part_id))
 
 
 def _order_status_sync(*, order: Order, actor_kind: str, actor_id: int | None, reason: str) -> None:
@@ -264,6 +268,33 @@ def _notify_unpaid_cancelled(order_id: int) -> None:
     order_unpaid_cancelled_notify(order_id=order_id)
 
 
+def _refund_cancelled(seller_order_id: int) -> None:
+    from payments.tasks import seller_order_cancel_refund_enqueue
+
+    seller_order_cancel_refund_enqueue(seller_order_id=seller_order_id)
+
+
+def order_note_record(
+    *,
+    order_id: int,
+    reason: str,
+    data: dict,
+    seller_order_id: int | None = None,
+    actor_kind: str = Actor.SYSTEM,
+    actor_id: int | None = None,
+) -> OrderEvent:
+    """A note on the order's timeline (no status change), e.g. a refund made by the payments app."""
+    return OrderEvent.objects.create(
+        order_id=order_id,
+        seller_order_id=seller_order_id,
+        kind=OrderEvent.Kind.NOTE,
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        reason=reason[:500],
+        data=data,
+    )
+
+
 def _notify(seller_order_id: int, to_status: str) -> None:
     from orders.notifications import seller_order_status_notify
 
@@ -274,6 +305,7 @@ __all__ = [
     "ALLOWED_TRANSITIONS",
     "CANCELLABLE_BY_SHOPPER",
     "IllegalTransition",
+    "order_note_record",
     "order_status_derived",
     "order_transition",
     "seller_order_transition",

@@ -30,13 +30,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from common.exceptions import ApplicationError
 from payments.models import JournalEntry, JournalLine, LedgerAccount
 
 Kind = LedgerAccount.Kind
 SELLER_KINDS = frozenset({Kind.SELLER_PENDING, Kind.SELLER_AVAILABLE})
+KEY_MAX_LENGTH = JournalEntry._meta.get_field("key").max_length
 
 
 class LedgerError(ApplicationError):
@@ -68,16 +69,26 @@ class EntrySpec:
 
 # --- accounts -----------------------------------------------------------------------------------------
 
-# Account ids never change once created, so a process-wide cache is safe; it is filled lazily and
-# checked against the database on a miss (another process may have created the row).
-_ACCOUNT_IDS: dict[tuple[str, int | None, str], int] = {}
+# Account ids never change once created, so a process-wide cache is safe — but only for rows that are
+# committed: an id read or created inside a transaction that later rolls back names no row (or, where ids
+# are reused, another account). So an id enters the cache when its transaction commits.
+AccountKey = tuple[str, int | None, str]  # (kind, seller id, currency)
+_ACCOUNT_IDS: dict[AccountKey, int] = {}
 
 
-def account_id_get(*, kind: str, currency: str, seller_id: int | None = None) -> int:
+def _account_key_check(kind: str, seller_id: int | None) -> None:
     if kind not in Kind.values:
         raise LedgerError(f"unknown ledger account kind {kind!r}")
     if (kind in SELLER_KINDS) != (seller_id is not None):
         raise LedgerError(f"account {kind!r} {'needs' if kind in SELLER_KINDS else 'takes no'} seller")
+
+
+def _account_id_remember(key: AccountKey, account_id: int) -> None:
+    transaction.on_commit(lambda: _ACCOUNT_IDS.__setitem__(key, account_id))
+
+
+def account_id_get(*, kind: str, currency: str, seller_id: int | None = None) -> int:
+    _account_key_check(kind, seller_id)
     cache_key = (kind, seller_id, currency)
     account_id = _ACCOUNT_IDS.get(cache_key)
     if account_id is None:
@@ -88,8 +99,34 @@ def account_id_get(*, kind: str, currency: str, seller_id: int | None = None) ->
                 )
         except IntegrityError:  # created by a concurrent poster between our read and insert
             account = LedgerAccount.objects.get(kind=kind, seller_id=seller_id, currency=currency)
-        account_id = _ACCOUNT_IDS[cache_key] = account.pk
+        account_id = account.pk
+        _account_id_remember(cache_key, account_id)
     return account_id
+
+
+def account_ids_get(keys: Iterable[AccountKey]) -> dict[AccountKey, int]:
+    """Ids of many accounts: those not cached are read with one query, the missing ones created."""
+    wanted = set(keys)
+    for kind, seller_id, _currency in wanted:
+        _account_key_check(kind, seller_id)
+    ids = {key: _ACCOUNT_IDS[key] for key in wanted if key in _ACCOUNT_IDS}
+    missing = wanted - ids.keys()
+    if missing:
+        seller_ids = {seller_id for _kind, seller_id, _currency in missing if seller_id is not None}
+        rows = LedgerAccount.objects.filter(
+            kind__in={kind for kind, _seller_id, _currency in missing},
+            currency__in={currency for _kind, _seller_id, currency in missing},
+        ).filter(Q(seller__isnull=True) | Q(seller_id__in=seller_ids))
+        for account_id, kind, seller_id, currency in rows.values_list("pk", "kind", "seller_id", "currency"):
+            key = (kind, seller_id, currency)
+            if key in missing:
+                ids[key] = account_id
+                _account_id_remember(key, account_id)
+        for kind, seller_id, currency in missing - ids.keys():
+            ids[(kind, seller_id, currency)] = account_id_get(
+                kind=kind, currency=currency, seller_id=seller_id
+            )
+    return ids
 
 
 def accounts_cache_clear() -> None:
@@ -101,6 +138,10 @@ def accounts_cache_clear() -> None:
 
 
 def _validated(spec: EntrySpec) -> list[Posting]:
+    if spec.kind not in JournalEntry.Kind.values:
+        raise LedgerError(f"unknown entry kind {spec.kind!r}")
+    if not spec.key or len(spec.key) > KEY_MAX_LENGTH:
+        raise LedgerError(f"entry key must be 1..{KEY_MAX_LENGTH} characters: {spec.key!r}")
     if len(spec.currency) != 3 or not spec.currency.isalpha() or not spec.currency.isupper():
         raise LedgerError(f"bad currency {spec.currency!r}")
     postings = []
@@ -117,11 +158,13 @@ def _validated(spec: EntrySpec) -> list[Posting]:
     return postings
 
 
-def _lines(entry_id: int, spec: EntrySpec, postings: Iterable[Posting]) -> list[JournalLine]:
+def _lines(
+    entry_id: int, spec: EntrySpec, postings: Iterable[Posting], account_ids: dict[AccountKey, int]
+) -> list[JournalLine]:
     return [
         JournalLine(
             entry_id=entry_id,
-            account_id=account_id_get(kind=p.kind, currency=spec.currency, seller_id=p.seller_id),
+            account_id=account_ids[(p.kind, p.seller_id, spec.currency)],
             amount=p.amount,
             currency=spec.currency,
             seller_order_id=p.seller_order_id,
@@ -146,7 +189,8 @@ def entry_post(spec: EntrySpec) -> tuple[JournalEntry, bool]:
                 payment_id=spec.payment_id,
                 reverses_id=spec.reverses_id,
             )
-            JournalLine.objects.bulk_create(_lines(entry.pk, spec, postings))
+            account_ids = account_ids_get((p.kind, p.seller_id, spec.currency) for p in postings)
+            JournalLine.objects.bulk_create(_lines(entry.pk, spec, postings, account_ids))
     except IntegrityError:
         # Lost a race on the same key: the other poster's entry stands.
         existing = JournalEntry.objects.filter(key=spec.key).first()
@@ -183,9 +227,12 @@ def entries_post_batch(specs: Sequence[EntrySpec]) -> int:
         by_key = dict(JournalEntry.objects.filter(key__in=[s.key for s, _ in todo]).values_list("key", "pk"))
         for entry in entries:
             entry.pk = by_key[entry.key]
+    account_ids = account_ids_get(
+        (p.kind, p.seller_id, spec.currency) for spec, postings in todo for p in postings
+    )
     lines: list[JournalLine] = []
     for entry, (spec, postings) in zip(entries, todo, strict=True):
-        lines.extend(_lines(entry.pk, spec, postings))
+        lines.extend(_lines(entry.pk, spec, postings, account_ids))
     JournalLine.objects.bulk_create(lines, batch_size=2000)
     return len(entries)
 
@@ -494,13 +541,13 @@ def chargeback_post(
 def ledger_problems() -> list[str]:
     """Every broken invariant, as sentences (empty when the books are right):
 
-    1. every entry's lines sum to zero, in a single currency;
+    1. every entry's lines sum to zero, in a single currency, each line in its account's currency;
     2. the sum over all accounts is zero per currency;
     3. each seller's payable (pending + available) equals their captured sales (price charged, shipping
        included) minus commission, minus what refunds took back from them, minus their payouts that did
        not fail — computed from the commission, refund and payout records, not from the ledger.
     """
-    from django.db.models import Count, F, Q
+    from django.db.models import Count, F
 
     from payments.models import LineCommission, Payout, Refund
 
@@ -514,6 +561,16 @@ def ledger_problems() -> list[str]:
         problems.append(
             f"entry {row['entry__key']} does not balance (sum {row['total']}, {row['currencies']} currencies)"
         )
+    # Balances are read per account (in its currency), the zero-sum check per line currency: a line in
+    # another currency than its account would slip past both.
+    astray = (
+        JournalLine.objects.exclude(currency=F("account__currency"))
+        .values_list("entry__key", flat=True)
+        .distinct()
+        .order_by("entry__key")
+    )
+    for key in astray[:100]:
+        problems.append(f"entry {key} has a line in another currency than its account")
     for row in JournalLine.objects.values("currency").annotate(total=Sum("amount")).filter(~Q(total=0)):
         problems.append(f"all accounts in {row['currency']} sum to {row['total']}, not 0")
 

@@ -33,3 +33,15 @@ def _empty_event_buffer():
     get_buffer().clear()
     yield
     get_buffer().clear()
+
+
+@pytest.fixture(autouse=True)
+def _ledger_accounts_cache_clear():
+    """Ledger account ids are cached per process once committed; a test's rolled-back transaction (with
+    on-commit callbacks run by ``django_capture_on_commit_callbacks``) must not leave ids of rows that
+    no longer exist for the next test."""
+    from payments.ledger import accounts_cache_clear
+
+    accounts_cache_clear()
+    yield
+    accounts_cache_clear()

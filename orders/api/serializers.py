@@ -207,6 +207,19 @@ class CartSerializer(serializers.Serializer):
         return [str(notice) for notice in self.context.get("notices", [])]
 
 
+@extend_schema_serializer(component_name="CartLineAdded")
+class CartLineAddedSerializer(serializers.Serializer):
+    """The short answer to adding a SKU, for a client that sent ``Prefer: return=minimal``."""
+
+    variant = serializers.IntegerField(source="line.variant_id", help_text=_("The SKU's id."))
+    quantity = serializers.IntegerField(source="line.quantity")
+    count = serializers.IntegerField(help_text=_("Units in the cart."))
+    notices = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("What the last change did besides what was asked (e.g. a quantity capped by stock)."),
+    )
+
+
 # --- orders (shopper) -----------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from babel import Locale
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_serializer,
 )
@@ -46,6 +48,7 @@ from catalog.services import OutOfStock
 from common.exceptions import ApplicationError
 from orders import selectors, services, services_reviews
 from orders.api.serializers import (
+    CartLineAddedSerializer,
     CartSerializer,
     CheckoutResultSerializer,
     OrderDetailSerializer,
@@ -61,6 +64,8 @@ from orders.views.shop import CART_SESSION_KEY, _guest_remember, cart_for_reques
 
 TAGS = ["shopper"]
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+PREFER_HEADER = "Prefer"
+PREFERENCE_APPLIED_HEADER = "Preference-Applied"
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
 ADDRESS_FIELDS = services.ADDRESS_FIELDS
 # ISO 3166 regions babel knows that are not countries one can ship to.
@@ -89,6 +94,16 @@ _CONFLICT = OpenApiResponse(
     )
 )
 _NOT_FOUND = OpenApiResponse(description=gettext_lazy("No such object among the shopper's own."))
+
+
+def _prefers_minimal(request) -> bool:
+    """Whether the client asked for ``return=minimal`` (RFC 7240: comma-separated preferences, each
+    possibly with parameters after ``;``, the value possibly quoted)."""
+    for preference in request.headers.get(PREFER_HEADER, "").split(","):
+        name, _sep, value = preference.split(";", 1)[0].partition("=")
+        if name.strip().lower() == "return" and value.strip().strip('"').lower() == "minimal":
+            return True
+    return False
 
 
 def _conflict(exc: ApplicationError, **more: Any) -> Response:
@@ -120,7 +135,7 @@ class ShopperApi(APIView):
     def _summary(self, cart: Cart | None, *, coupon_code: str = "", shipping_choice=None, email: str = ""):
         user = self.request.user
         return selectors.cart_summary(
-            cart=cart,
+            cart_id=cart.pk if cart is not None else None,
             now=timezone.now(),
             coupon_code=coupon_code,
             shipping_choice=shipping_choice,
@@ -190,7 +205,28 @@ class CartLineCreateApi(ShopperApi):
     @extend_schema(
         tags=TAGS,
         request=InputSerializer,
-        responses={201: CartSerializer, 400: _REFUSED, 409: _CONFLICT},
+        parameters=[
+            OpenApiParameter(
+                PREFER_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
+                description=gettext_lazy(
+                    "`return=minimal` (RFC 7240): answer with the line and the cart's unit count "
+                    "(`CartLineAdded`) instead of the whole priced cart; the answer then carries "
+                    "`Preference-Applied: return=minimal`."
+                ),
+            )
+        ],
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="CartLineAddResult",
+                serializers=[CartSerializer, CartLineAddedSerializer],
+                resource_type_field_name=None,
+            ),
+            400: _REFUSED,
+            409: _CONFLICT,
+        },
         description=gettext_lazy(
             "Add units of a SKU (added to what the cart already holds), capped by the stock on hand; "
             "`notices` says when the cap applied. Returns the whole cart."
@@ -210,7 +246,15 @@ class CartLineCreateApi(ShopperApi):
             notices.append(
                 _("Only %(count)d in stock: your cart now holds all of them.") % {"count": line.quantity}
             )
-        return self._cart_response(cart, notices=notices, code=status.HTTP_201_CREATED)
+        if not _prefers_minimal(request):
+            return self._cart_response(cart, notices=notices, code=status.HTTP_201_CREATED)
+        # Pricing the whole cart is most of this request's cost; a client that goes straight on (to the
+        # checkout, which prices it anyway) or only shows a badge does not need it.
+        added = {"line": line, "count": selectors.cart_units(cart_id=cart.pk), "notices": notices}
+        response = Response(CartLineAddedSerializer(added).data, status=status.HTTP_201_CREATED)
+        response[PREFERENCE_APPLIED_HEADER] = "return=minimal"
+        patch_vary_headers(response, [PREFER_HEADER])
+        return response
 
 
 class CartLineDetailApi(ShopperApi):
@@ -393,6 +437,7 @@ class CheckoutApi(ShopperApi):
                 idempotency_key=key,
                 owner=owner,
                 language=get_language() or "",
+                key_unused=True,  # looked up above
             )
         except OutOfStock as exc:
             return _conflict(exc)
@@ -440,7 +485,10 @@ class CheckoutApi(ShopperApi):
 
     @staticmethod
     def _result(request, order: Order, *, created: bool) -> Response:
-        _guest_remember(request._request, order.number)
+        if order.buyer_id is None:
+            # A guest sees the order through their session; a buyer through their account (signing out
+            # ends the session anyway), so their session is not written for it.
+            _guest_remember(request._request, order.number)
         url = request.build_absolute_uri(reverse("orders-api:order-detail", args=[order.number]))
         data = {
             "order": order,

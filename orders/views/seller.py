@@ -33,6 +33,7 @@ from orders.forms_seller import (
     service_error_add,
 )
 from orders.models import OrderEvent, OrderStatus, SellerOrder, Shipment, ShippingMethod
+from payments.selectors_payouts import seller_order_commission
 
 PAGE_SIZE = 25
 ADDRESS_KEYS = ("full_name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
@@ -148,6 +149,7 @@ class SellerOrderDetailView(_OwnedObjectMixin, SellerRequiredMixin, View):
             "ship_lines": [(line, ship_form[name]) for line, name in ship_form.line_fields],
             "known_carriers": services_shipping.KNOWN_CARRIERS,
             "cancel_form": cancel_form or SellerOrderCancelForm(),
+            "commission": seller_order_commission(seller_id=part.seller_id, seller_order_id=part.pk),
         }
         return TemplateResponse(request, cls.template_name, context, status=status)
 

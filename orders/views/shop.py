@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
@@ -151,7 +152,7 @@ class CartView(TemplateView):
         cart = cart_for_request(self.request, create=False)
         user = self.request.user
         summary = selectors.cart_summary(
-            cart=cart,
+            cart_id=cart.pk if cart is not None else None,
             now=timezone.now(),
             email=user.email if user.is_authenticated else "",
             user_id=user.pk if user.is_authenticated else None,
@@ -202,15 +203,18 @@ class CheckoutView(TemplateView):
 
     template_name = "shop/orders/checkout.html"
 
-    def _summary(self, cart, *, coupon_code: str = "", shipping_choice=None, email: str = ""):
+    def _summary(
+        self, cart, *, coupon_code: str = "", shipping_choice=None, email: str = "", with_prices: bool = True
+    ):
         user = self.request.user
         return selectors.cart_summary(
-            cart=cart,
+            cart_id=cart.pk if cart is not None else None,
             now=timezone.now(),
             coupon_code=coupon_code,
             shipping_choice=shipping_choice,
             email=email or (user.email if user.is_authenticated else ""),
             user_id=user.pk if user.is_authenticated else None,
+            with_prices=with_prices,
         )
 
     def _addresses(self):
@@ -237,7 +241,9 @@ class CheckoutView(TemplateView):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         cart = cart_for_request(request, create=False)
-        first = self._summary(cart)
+        # Only the lines and each seller's shipping methods, for the form: the checkout service prices
+        # the cart itself (promotions included), and a re-render prices it again with what was asked.
+        first = self._summary(cart, with_prices=False)
         if not first.items:
             messages.info(request, _("Your cart is empty."))
             return redirect("orders:cart")
@@ -292,8 +298,9 @@ class CheckoutView(TemplateView):
 
 
 class OrderPayView(TemplateView):
-    """The test provider's payment page: clearly marked, it moves no money. Stripe replaces it with its
-    own payment step in the payments issue."""
+    """The payment step. With Stripe: the card form (Stripe Elements; ``static/js/payment.js`` and
+    ``payments.views`` do the rest — card numbers never reach this server). With the test provider: a
+    clearly marked page that moves no money, answered by the POST below."""
 
     template_name = "shop/orders/pay.html"
 
@@ -311,10 +318,20 @@ class OrderPayView(TemplateView):
             return redirect("orders:order-detail", number=number)
         _track(request, "checkout_step", step="payment")
         parts = selectors.order_detail_parts(order_id=self.order.pk)
-        return self.render_to_response(self.get_context_data(order=self.order, payment=payment, parts=parts))
+        context = {"order": self.order, "payment": payment, "parts": parts}
+        if payment.provider == "stripe":
+            context["stripe"] = {
+                "js_url": settings.STRIPE_JS_URL,
+                "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+                "confirm_url": reverse("payments:payment-confirm", args=[number]),
+                "refresh_url": reverse("payments:payment-refresh", args=[number]),
+            }
+        return self.render_to_response(self.get_context_data(**context))
 
     def post(self, request: HttpRequest, number: str) -> HttpResponse:
-        payment = Payment.objects.filter(order=self.order, pk=request.POST.get("payment") or 0).first()
+        payment = Payment.objects.filter(
+            order=self.order, provider="test", pk=request.POST.get("payment") or 0
+        ).first()
         if payment is None:
             raise Http404
         payment = payment_test_complete(payment_id=payment.pk, succeed=request.POST.get("outcome") == "pay")

@@ -14,6 +14,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from catalog import services as catalog_services
 from catalog.models import ProductVariant, StockMovement
 from catalog.services import OutOfStock
 from orders import services_stock
@@ -73,17 +74,17 @@ def _pause_after_first_stock_change(monkeypatch, parties: int, wait: float = 2.0
     in which locks taken in opposite orders deadlock, made certain instead of left to chance."""
     barrier = threading.Barrier(parties)
     seen = threading.local()
-    real = services_stock.stock_adjust
+    real = catalog_services._stock_update  # the one statement every stock change (reserve, release) runs
 
-    def stock_adjust(**kwargs):
-        movement = real(**kwargs)
+    def stock_update(**kwargs):
+        changed = real(**kwargs)
         if not getattr(seen, "done", False):
             seen.done = True
             with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=wait)
-        return movement
+        return changed
 
-    monkeypatch.setattr(services_stock, "stock_adjust", stock_adjust)
+    monkeypatch.setattr(catalog_services, "_stock_update", stock_update)
 
 
 def test_two_hundred_shoppers_racing_for_ten_units_get_ten_orders_and_a_clear_no(capsys):

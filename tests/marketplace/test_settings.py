@@ -46,6 +46,10 @@ PRODUCTION_ENV = {
     "SECURE_HSTS_SECONDS": "31536000",
     "SECURE_HSTS_PRELOAD": "1",
     "BEHIND_TLS_PROXY": "1",
+    # Production pays through Stripe; check --deploy refuses the test provider and missing keys.
+    "STRIPE_SECRET_KEY": "sk_live_placeholder",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_placeholder",
+    "STRIPE_WEBHOOK_SECRET": "whsec_placeholder",
 }
 
 

@@ -170,3 +170,48 @@ def test_only_approved_sellers_have_a_storefront():
 
     assert selectors.seller_get_visible(slug="open").slug == "open"
     assert selectors.seller_get_visible(slug="closed") is None
+
+
+def test_the_cart_reads_the_same_visibility_as_the_listings():
+    # given: every way a product can be hidden, including below an inactive ancestor category
+    shelf = category_create("Shelf")
+    closed = category_create("Closed")
+    inner = category_create("Inner", parent=closed)
+    Category.objects.filter(pk=closed.pk).update(is_active=False)
+    products = [
+        ProductFactory(slug="visible", category=shelf),
+        ProductFactory(slug="draft", category=shelf, status=Product.Status.DRAFT),
+        ProductFactory(
+            slug="suspended-seller",
+            category=shelf,
+            seller=SellerProfileFactory(status=SellerProfile.Status.SUSPENDED),
+        ),
+        ProductFactory(slug="inactive-category", category=closed),
+        ProductFactory(slug="inactive-ancestor", category=inner),
+    ]
+    variants = [ProductVariantFactory(product=product) for product in products]
+
+    # when
+    by_cart = selectors.variant_map_for_cart(variant_ids=[v.pk for v in variants])
+
+    # then
+    visible = set(_slugs(selectors.product_list_visible()))
+    assert {v.product.slug for v in by_cart.values() if v.purchasable} == visible == {"visible"}
+    assert len(by_cart) == len(variants)
+
+
+def test_category_ancestor_ids_go_up_to_the_root():
+    home = category_create("Home")
+    kitchen = category_create("Kitchen", parent=home)
+    knives = category_create("Knives", parent=kitchen)
+    garden = category_create("Garden")
+    for category in (knives, garden):
+        category.refresh_from_db()  # sorted siblings: adding "Garden" moved the "Home" subtree's paths
+
+    ancestors = selectors.category_ancestor_ids(paths=[knives.path, garden.path])
+
+    assert ancestors == {
+        knives.path: frozenset({home.pk, kitchen.pk, knives.pk}),
+        garden.path: frozenset({garden.pk}),
+    }
+    assert selectors.category_ancestor_ids(paths=[]) == {}

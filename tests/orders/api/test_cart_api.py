@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db
 
 CART_URL = "/api/orders/cart/"
 LINES_URL = "/api/orders/cart/lines/"
+ADD_MINIMAL_MAX_QUERIES = 10
 
 
 def test_an_empty_cart_for_a_new_visitor(client):
@@ -226,3 +227,52 @@ def test_the_cart_lists_shipping_options_and_previews_a_choice(api, variant, sel
     assert chosen["groups"][0]["pricing"]["shipping_amount"] == 900
     assert chosen["totals"]["total_amount"] == 2899
     assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("prefer", ["return=minimal", 'respond-async, RETURN="minimal"; extra=1'])
+def test_prefer_return_minimal_answers_the_line_and_the_units_without_the_priced_cart(api, variant, prefer):
+    other = ProductVariantFactory(product=ProductFactory(seller=variant.product.seller), stock=5)
+    api.post(LINES_URL, {"variant": other.pk, "quantity": 2}, format="json")
+
+    response = api.post(LINES_URL, {"variant": variant.pk, "quantity": 12}, format="json", HTTP_PREFER=prefer)
+
+    assert response.status_code == 201
+    assert response.json() == {
+        "variant": variant.pk,
+        "quantity": 10,
+        "count": 12,
+        "notices": ["Only 10 in stock: your cart now holds all of them."],
+    }
+    assert response["Preference-Applied"] == "return=minimal"
+    assert "Prefer" in response["Vary"]
+    assert CartLine.objects.get(variant=variant).quantity == 10
+
+
+def test_other_preferences_get_the_whole_priced_cart(api, variant):
+    response = api.post(
+        LINES_URL, {"variant": variant.pk, "quantity": 1}, format="json", HTTP_PREFER="return=representation"
+    )
+
+    assert response.status_code == 201
+    assert response.json()["totals"]["total_amount"] == 1999
+    assert "Preference-Applied" not in response
+
+
+def test_adding_to_the_cart_takes_a_bounded_number_of_queries(
+    api, variant, seller, django_assert_max_num_queries
+):
+    # Session and user, the cart, the SKU, the cart's lock and lines, the new line; then either the
+    # unit count or the priced cart (lines with their SKUs, flash sales, spend tiers, shipping methods).
+    other = ProductVariantFactory(product=ProductFactory(seller=seller), stock=5)
+    ShippingMethod.objects.create(seller=seller, name="Post", flat_amount=300)
+    api.post(LINES_URL, {"variant": other.pk, "quantity": 1}, format="json")
+
+    with django_assert_max_num_queries(ADD_MINIMAL_MAX_QUERIES):
+        minimal = api.post(
+            LINES_URL, {"variant": variant.pk, "quantity": 1}, format="json", HTTP_PREFER="return=minimal"
+        )
+    with django_assert_max_num_queries(ADD_MINIMAL_MAX_QUERIES + 3):
+        full = api.post(LINES_URL, {"variant": variant.pk, "quantity": 1}, format="json")
+
+    assert (minimal.status_code, full.status_code) == (201, 201)
+    assert len(full.json()["lines"]) == 2

@@ -5,13 +5,20 @@ import pytest
 
 from catalog.models import ProductVariant
 from orders.models import CartLine, Order, OrderStatus, ShippingMethod
-from tests.factories import AddressFactory, SellerProfileFactory, UserFactory
+from tests.factories import (
+    AddressFactory,
+    ProductFactory,
+    ProductVariantFactory,
+    SellerProfileFactory,
+    UserFactory,
+)
 from tests.orders.api.conftest import ADDRESS, client_for
 
 pytestmark = pytest.mark.django_db
 
 CHECKOUT_URL = "/api/orders/checkout/"
 LINES_URL = "/api/orders/cart/lines/"
+CHECKOUT_MAX_QUERIES = 17
 
 
 def _fill(api, variant, quantity: int = 2) -> None:
@@ -251,3 +258,19 @@ def test_the_chosen_shipping_method_is_charged(api, variant, seller):
     assert response.status_code == 201
     assert response.json()["totals"]["shipping_amount"] == 900
     assert Order.objects.get().seller_orders.get().shipping_method_name == "Courier"
+
+
+@pytest.mark.parametrize("skus", [1, 3])
+def test_a_checkout_takes_a_bounded_number_of_queries(api, seller, skus, django_assert_max_num_queries):
+    # Session and user, the key, the cart, the priced cart (lines with their SKUs, flash sales, spend tiers,
+    # shipping methods), then the order, its part, lines, one stock UPDATE per SKU, the stock movements,
+    # the timeline row, the cart lines (the mail after the commit is not counted here).
+    ShippingMethod.objects.create(seller=seller, name="Post", flat_amount=300)
+    for _ in range(skus):
+        _fill(api, ProductVariantFactory(product=ProductFactory(seller=seller), stock=5), 1)
+
+    with django_assert_max_num_queries(CHECKOUT_MAX_QUERIES + skus - 1):
+        response = _checkout(api)
+
+    assert response.status_code == 201
+    assert ProductVariant.objects.filter(stock=4).count() == skus

@@ -217,7 +217,7 @@ def test_setting_several_quantities_is_all_or_nothing(django_assert_max_num_quer
     ]
 
     # One read of the SKUs for the whole update, not one per line.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(6):
         removed, capped = cart_quantities_set(cart_id=cart.pk, quantities={kept.pk: 9, dropped.pk: 0})
 
     assert (removed, capped) == ([dropped.pk], True)

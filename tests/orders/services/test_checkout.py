@@ -23,7 +23,13 @@ from orders.models import (
 )
 from orders.services import CheckoutError, PriceChanged, checkout_place
 from orders.services_stock import StockState
-from tests.factories import SellerProfileFactory, UserFactory
+from tests.factories import (
+    ProductFactory,
+    ProductVariantFactory,
+    SellerProfileFactory,
+    UserFactory,
+    category_create,
+)
 from tests.orders.factories import ADDRESS, cart_with_lines, order_place, purchasable_variant
 from tests.orders.factories_promotions import CouponFactory
 
@@ -258,6 +264,29 @@ def test_a_coupon_is_used_once_by_the_order_and_recorded_on_it():
     coupon.refresh_from_db()
     assert coupon.times_used == 1
     assert CouponRedemption.objects.get().order_id == order.pk
+
+
+def test_a_category_coupon_takes_off_only_lines_at_or_below_its_category():
+    seller = SellerProfileFactory()
+    home = category_create("Home")
+    knives = category_create("Knives", parent=category_create("Kitchen", parent=home))
+    garden = category_create("Garden")
+    knife = ProductVariantFactory(
+        product=ProductFactory(seller=seller, category=knives, price_amount=2000), price_amount=2000, stock=4
+    )
+    rake = ProductVariantFactory(
+        product=ProductFactory(seller=seller, category=garden, price_amount=1000), price_amount=1000, stock=4
+    )
+    coupon = CouponFactory(seller=seller, code="HOME20", percent_off=20, scope=Coupon.Scope.CATEGORY)
+    coupon.categories.add(home)
+    cart = cart_with_lines(lines=[(knife, 1), (rake, 1)])
+
+    order, _created = _place(cart, coupon_code="HOME20")
+
+    assert (order.discount_amount, order.total_amount) == (400, 2600)
+    assert dict(
+        OrderLine.objects.filter(seller_order__order=order).values_list("variant_id", "discount_amount")
+    ) == {knife.pk: 400, rake.pk: 0}
 
 
 def test_an_unknown_coupon_is_refused_and_nothing_is_written():

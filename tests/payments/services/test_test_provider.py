@@ -9,7 +9,7 @@ from django.utils import timezone
 from catalog.models import ProductVariant
 from orders.models import OrderEvent, OrderStatus
 from orders.services import orders_expire_unpaid
-from payments.models import Payment
+from payments.models import JournalEntry, Payment, Refund
 from payments.services import PaymentError, payment_start, payment_test_complete
 from tests.orders.factories import order_place, purchasable_variant
 
@@ -110,3 +110,37 @@ def test_a_payment_of_another_provider_cannot_be_completed_on_the_test_page():
 
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING_PAYMENT
+
+
+def test_a_test_payment_keeps_the_ledger_like_a_real_one():
+    order = order_place(lines=[(purchasable_variant(price=2000), 1)])
+    payment = payment_start(order_id=order.pk)
+
+    payment = payment_test_complete(payment_id=payment.pk, succeed=True)
+
+    assert (payment.captured_amount, payment.payment_method_summary) == (2000, "Test payment")
+    assert payment.captured_at is not None
+    capture = JournalEntry.objects.get(key=f"capture:{payment.pk}")
+    assert {(line.account.kind, line.amount) for line in capture.lines.select_related("account")} == {
+        ("provider_cash", 2000),
+        ("seller_pending", -1800),
+        ("commission_revenue", -200),
+    }
+
+
+def test_a_test_payment_for_an_expired_order_is_refunded_automatically(
+    mailoutbox, django_capture_on_commit_callbacks, celery_eager
+):
+    placed_at = timezone.now()
+    order = order_place(lines=[(purchasable_variant(price=700), 1)], now=placed_at)
+    payment = payment_start(order_id=order.pk)
+    orders_expire_unpaid(now=placed_at + timedelta(minutes=settings.ORDER_PAYMENT_WINDOW_MINUTES + 1))
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_test_complete(payment_id=payment.pk, succeed=True)
+
+    payment.refresh_from_db()
+    assert (payment.status, payment.refunded_amount) == (Payment.Status.REFUNDED, 700)
+    assert Refund.objects.get(payment=payment).reason == Refund.Reason.LATE_PAYMENT
+    assert [mail.subject for mail in mailoutbox] == [f"Order {order.number}: refund of your payment"]

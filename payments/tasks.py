@@ -1,0 +1,228 @@
+"""Payment work done by Celery workers (or in-process when there is no broker): webhook events, manual
+captures, refunds after cancellations and late payments, and the sweepers that resume work whose enqueue
+was lost. Tasks are thin: ids in, one service call, idempotent; only "provider unreachable" (and database
+hiccups) are retried, with exponential backoff and a cap.
+
+The ``*_enqueue`` helpers are what services call after commit: an enqueue that fails (broker down) is
+logged and left to the sweepers, never turned into an error for the request that caused it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import OperationalError
+from django.utils import timezone
+
+from payments.providers import ProviderUnavailable
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 8
+TRANSIENT = (ProviderUnavailable, OperationalError)
+# A row the task names that does not exist (any more): nothing to do, and retrying cannot help.
+GONE = ObjectDoesNotExist
+
+
+def _backoff(retries: int) -> int:
+    return min(900, 15 * 2**retries)
+
+
+def _enqueue(task, **kwargs) -> None:
+    countdown = kwargs.pop("countdown", None)
+    try:
+        task.apply_async(kwargs=kwargs, countdown=countdown)
+    except Exception:
+        # Broker down — or, with no broker, the task ran here and failed (it has recorded what it could).
+        logger.exception("%s %s did not run; the sweeper will resume it", task.name, kwargs)
+
+
+# --- webhook events -------------------------------------------------------------------------------
+
+
+@shared_task(
+    name="payments.webhook_event_process",
+    bind=True,
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+    time_limit=120,
+    soft_time_limit=100,
+    # The outcome is recorded on the event row; nobody waits for a result (and not asking for one keeps
+    # the webhook request from subscribing to the result backend).
+    ignore_result=True,
+)
+def webhook_event_process_task(self, event_pk: int) -> str | None:
+    from payments.webhooks import webhook_event_process
+
+    final = self.request.retries >= self.max_retries
+    try:
+        return webhook_event_process(event_pk=event_pk, final_attempt=final)
+    except GONE:
+        logger.warning("%s: %s is gone", self.name, self.request.kwargs or self.request.args)
+        return None
+    except TRANSIENT as exc:
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None
+
+
+def webhook_event_process_enqueue(*, event_pk: int) -> None:
+    _enqueue(webhook_event_process_task, event_pk=event_pk)
+
+
+@shared_task(name="payments.webhook_events_resume", acks_late=True, time_limit=120, soft_time_limit=100)
+def webhook_events_resume_task() -> int:
+    """Events still pending a few minutes after they arrived (their enqueue was lost) go to the workers
+    again (beat: every 5 minutes)."""
+    from payments.models import WebhookEvent
+
+    cutoff = timezone.now() - timedelta(minutes=5)
+    stale = WebhookEvent.objects.filter(status=WebhookEvent.Status.PENDING, received_at__lt=cutoff)
+    event_pks = list(stale.order_by("pk").values_list("pk", flat=True)[:500])
+    for event_pk in event_pks:
+        webhook_event_process_enqueue(event_pk=event_pk)
+    return len(event_pks)
+
+
+# --- captures and refunds -------------------------------------------------------------------------
+
+
+@shared_task(
+    name="payments.payment_capture",
+    bind=True,
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+    time_limit=120,
+    soft_time_limit=100,
+)
+def payment_capture_task(self, payment_id: int) -> str | None:
+    """Capture an authorised payment (manual capture) — where a risk hold will go."""
+    from payments.services import payment_capture
+
+    try:
+        return payment_capture(payment_id=payment_id).status
+    except GONE:
+        logger.warning("%s: %s is gone", self.name, self.request.kwargs or self.request.args)
+        return None
+    except TRANSIENT as exc:
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None
+
+
+def payment_capture_enqueue(*, payment_id: int) -> None:
+    _enqueue(payment_capture_task, payment_id=payment_id)
+
+
+@shared_task(
+    name="payments.payment_late_refund",
+    bind=True,
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+    time_limit=120,
+    soft_time_limit=100,
+)
+def payment_late_refund_task(self, payment_id: int) -> int | None:
+    """Refund a payment that arrived for an order cancelled, expired or paid meanwhile."""
+    from payments.services import payment_late_refund
+
+    try:
+        refund = payment_late_refund(payment_id=payment_id)
+    except GONE:
+        logger.warning("%s: %s is gone", self.name, self.request.kwargs or self.request.args)
+        return None
+    except TRANSIENT as exc:
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None
+    return refund.pk if refund else None
+
+
+def payment_late_refund_enqueue(*, payment_id: int) -> None:
+    _enqueue(payment_late_refund_task, payment_id=payment_id)
+
+
+@shared_task(
+    name="payments.seller_order_cancel_refund",
+    bind=True,
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+    time_limit=120,
+    soft_time_limit=100,
+)
+def seller_order_cancel_refund_task(self, seller_order_id: int) -> int | None:
+    """Refund a paid seller order that was cancelled (by the shopper, the seller or an operator)."""
+    from payments.services import seller_order_cancel_refund
+
+    try:
+        refund = seller_order_cancel_refund(seller_order_id=seller_order_id)
+    except GONE:
+        logger.warning("%s: %s is gone", self.name, self.request.kwargs or self.request.args)
+        return None
+    except TRANSIENT as exc:
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None
+    return refund.pk if refund else None
+
+
+def seller_order_cancel_refund_enqueue(*, seller_order_id: int) -> None:
+    _enqueue(seller_order_cancel_refund_task, seller_order_id=seller_order_id)
+
+
+@shared_task(
+    name="payments.refund_submit",
+    bind=True,
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+    time_limit=120,
+    soft_time_limit=100,
+)
+def refund_submit_task(self, refund_id: int) -> str | None:
+    """Ask the provider again for a refund it could not be reached for (same idempotency key)."""
+    from payments.services import refund_submit
+
+    try:
+        return refund_submit(refund_id=refund_id).status
+    except GONE:
+        logger.warning("%s: %s is gone", self.name, self.request.kwargs or self.request.args)
+        return None
+    except TRANSIENT as exc:
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None
+
+
+def refund_submit_enqueue(*, refund_id: int, countdown: int | None = None) -> None:
+    _enqueue(refund_submit_task, refund_id=refund_id, countdown=countdown)
+
+
+@shared_task(name="payments.refunds_resume", acks_late=True, time_limit=120, soft_time_limit=100)
+def refunds_resume_task() -> int:
+    """Refunds still pending after a few minutes, and paid seller orders cancelled in the last week
+    that have no cancellation refund yet, go to the workers again (beat: every 5 minutes)."""
+    from orders.models import OrderEvent, OrderStatus, SellerOrder
+    from payments.models import Refund
+
+    now = timezone.now()
+    pending = Refund.objects.filter(status=Refund.Status.PENDING, created_at__lt=now - timedelta(minutes=5))
+    refund_ids = list(pending.order_by("pk").values_list("pk", flat=True)[:200])
+    for refund_id in refund_ids:
+        refund_submit_enqueue(refund_id=refund_id)
+    paid_then_cancelled = (
+        OrderEvent.objects.filter(
+            kind=OrderEvent.Kind.STATUS,
+            to_status=OrderStatus.CANCELLED,
+            seller_order__isnull=False,
+            created_at__gte=now - timedelta(days=7),
+            created_at__lt=now - timedelta(minutes=5),
+        )
+        .exclude(from_status=OrderStatus.PENDING_PAYMENT)
+        .values_list("seller_order_id", flat=True)
+    )
+    refunded = Refund.objects.filter(idempotency_key__startswith="cancel:").values_list(
+        "seller_order_id", flat=True
+    )
+    part_ids = list(
+        SellerOrder.objects.filter(pk__in=paid_then_cancelled, order__payments__captured_amount__gt=0)
+        .exclude(pk__in=refunded)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)[:200]
+    )
+    for part_id in part_ids:
+        seller_order_cancel_refund_enqueue(seller_order_id=part_id)
+    return len(refund_ids) + len(part_ids)

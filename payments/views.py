@@ -1,0 +1,192 @@
+"""HTTP endpoints of the payments app: Stripe's webhook, and the two JSON calls the pay page's script makes.
+
+The pay page (``orders:order-pay``, ``static/js/payment.js``) uses server-side confirmation: Stripe.js turns
+the card into a payment-method reference in the browser, the script POSTs only that reference here
+(``payment-confirm``), and the server creates the PaymentIntent for the order's own total. When the bank
+wants 3-D Secure, the answer carries the intent's client secret (to the order's owner only — anyone else
+gets a 404 like for the order itself); the script runs Stripe.js's card action and then asks the server
+to read the intent again (``payment-refresh``). Any amount or currency the browser sends is ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from common.exceptions import ApplicationError
+from orders.models import OrderStatus
+from orders.views.shop import order_for_request
+from payments.models import Payment
+from payments.services import payment_confirm, payment_refresh
+from payments.stripe_gateway import SignatureInvalid, webhook_event_verify
+from payments.webhooks import WebhookEventInvalid, webhook_event_store
+
+logger = logging.getLogger(__name__)
+
+Status = Payment.Status
+
+
+# --- the webhook ----------------------------------------------------------------------------------
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address that connected to us; behind our own TLS proxy, the address the proxy saw (the last
+    X-Forwarded-For hop: earlier ones are whatever the client chose to send)."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()[:64]
+    return request.META.get("REMOTE_ADDR", "")[:64]
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """A fixed-window counter per client address in the cache (shared by all web processes)."""
+    window = max(1, settings.STRIPE_WEBHOOK_RATE_WINDOW_SECONDS)
+    bucket = int(timezone.now().timestamp()) // window
+    key = f"payments:webhook-rate:{client_ip(request)}:{bucket}"
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        # One round trip instead of Django's exists-then-incr pair: this runs on every webhook request.
+        redis_key = cache.make_and_validate_key(key)
+        client = cache._cache.get_client(redis_key, write=True)
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(redis_key)
+        pipe.expire(redis_key, window * 2, nx=True)
+        count = pipe.execute()[0]
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # first request of this window
+            count = 1 if cache.add(key, 1, timeout=window * 2) else cache.incr(key)
+    return count > settings.STRIPE_WEBHOOK_RATE_LIMIT
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class StripeWebhookView(View):
+    """``POST /payments/webhooks/stripe/``: verify the Stripe-Signature, store the event once, enqueue it.
+    The one CSRF-exempt view of the app: the caller is Stripe, authenticated by the signature. A bad,
+    missing or stale signature is a 400 and nothing is stored; a redelivered event is a 200 that changes
+    nothing."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> JsonResponse:
+        if _rate_limited(request):
+            return JsonResponse({"error": "too many requests"}, status=429)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.STRIPE_WEBHOOK_MAX_BYTES:
+            return JsonResponse({"error": "body too large"}, status=413)
+        body = request.body
+        if len(body) > settings.STRIPE_WEBHOOK_MAX_BYTES:
+            return JsonResponse({"error": "body too large"}, status=413)
+        try:
+            event = webhook_event_verify(
+                payload=body,
+                signature_header=request.headers.get("Stripe-Signature", ""),
+                secret=settings.STRIPE_WEBHOOK_SECRET,
+                tolerance=settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+            )
+            _pk, created = webhook_event_store(provider="stripe", event=event)
+        except (SignatureInvalid, WebhookEventInvalid):
+            return JsonResponse({"error": "invalid signature or event"}, status=400)
+        return JsonResponse({"received": True, "duplicate": not created})
+
+
+# --- the pay page's calls -------------------------------------------------------------------------
+
+
+def _payment_for_request(request: HttpRequest, number: str) -> Payment:
+    order = order_for_request(request, number)
+    payment = (
+        Payment.objects.filter(order=order, provider="stripe", pk=request.POST.get("payment") or 0)
+        .select_related("order")
+        .first()
+    )
+    if payment is None:
+        raise Http404
+    return payment
+
+
+def _answer(request: HttpRequest, payment: Payment) -> JsonResponse:
+    """What the script does next, and the message the shopper sees on the page it goes to."""
+    order = payment.order
+    order.refresh_from_db(fields=["status"])
+    pay_page = reverse("orders:order-pay", args=[order.number])
+    detail = reverse("orders:order-detail", args=[order.number])
+    if payment.status == Status.REQUIRES_ACTION:
+        return JsonResponse({"status": "requires_action", "client_secret": payment.client_secret})
+    if payment.status == Status.FAILED:
+        messages.error(
+            request,
+            _("Your payment was declined: %(reason)s You can try again with another card.")
+            % {"reason": payment.failure_message},
+        )
+        return JsonResponse({"status": "failed", "message": payment.failure_message, "redirect": pay_page})
+    if payment.status in (Status.CAPTURED, Status.PARTIALLY_REFUNDED, Status.REFUNDED):
+        if order.status == OrderStatus.CANCELLED:
+            messages.warning(
+                request,
+                _(
+                    "Your payment arrived after this order was cancelled, so it was not placed. "
+                    "The money is being refunded."
+                ),
+            )
+        else:
+            messages.success(request, _("Thank you! Your payment was received."))
+        return JsonResponse({"status": "succeeded", "redirect": detail})
+    if payment.status == Status.AUTHORISED:
+        messages.success(request, _("Thank you! Your payment was authorised and is being completed."))
+        return JsonResponse({"status": "processing", "redirect": detail})
+    if payment.status == Status.CANCELLED:
+        messages.error(request, _("This payment was cancelled. You can try again."))
+        return JsonResponse({"status": "failed", "redirect": pay_page})
+    messages.info(request, _("Your payment is being processed. We will e-mail you when it is confirmed."))
+    return JsonResponse({"status": "processing", "redirect": detail})
+
+
+def _error(exc: ApplicationError) -> JsonResponse:
+    return JsonResponse({"status": "error", "message": exc.message}, status=400)
+
+
+class PaymentConfirmView(View):
+    """POST ``payment`` (our id) and ``payment_method`` (the Stripe.js reference); nothing else is read."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, number: str) -> JsonResponse:
+        payment = _payment_for_request(request, number)
+        try:
+            payment = payment_confirm(
+                payment_id=payment.pk, payment_method=request.POST.get("payment_method", "").strip()
+            )
+        except ApplicationError as exc:
+            return _error(exc)
+        return _answer(request, payment)
+
+
+class PaymentRefreshView(View):
+    """POST ``payment``: after 3-D Secure in the browser, read the PaymentIntent again."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, number: str) -> JsonResponse:
+        payment = _payment_for_request(request, number)
+        try:
+            payment = payment_refresh(payment_id=payment.pk)
+        except ApplicationError as exc:
+            return _error(exc)
+        return _answer(request, payment)
