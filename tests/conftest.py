@@ -45,3 +45,13 @@ def _ledger_accounts_cache_clear():
     accounts_cache_clear()
     yield
     accounts_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A test-client request with ``Accept-Language: zh-hans`` leaves Chinese active in this thread
+    (LocaleMiddleware activates per request and never resets); the next test starts in the default."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
