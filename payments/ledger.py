@@ -398,6 +398,15 @@ def fee_post(*, payment_id: int, order_id: int, currency: str, amount: int) -> t
     )
 
 
+def _seller_order_lock(seller_order_id: int) -> None:
+    """Serialise the writers of one order part's pending funds (a refund and the release of its funds):
+    each reads the part's pending balance and posts from it, so they must not interleave."""
+    from orders.models import SellerOrder
+
+    SellerOrder.objects.select_for_update().filter(pk=seller_order_id).values_list("pk", flat=True).first()
+
+
+@transaction.atomic
 def refund_post(
     *,
     refund_id: int,
@@ -420,6 +429,8 @@ def refund_post(
     else:
         if seller_amount + commission - promotions != amount:
             raise LedgerError(f"refund {refund_id}: seller, commission and promotions do not add up")
+        if seller_order_id:
+            _seller_order_lock(seller_order_id)
         pending = max(
             0,
             seller_order_pending_balance(
@@ -449,9 +460,11 @@ def refund_post(
     )
 
 
+@transaction.atomic
 def funds_available_post(*, seller_id: int, seller_order_id: int, currency: str) -> JournalEntry | None:
     """Move what is pending for one completed order part to the seller's available funds (None when
     nothing is pending). Posted once per order part."""
+    _seller_order_lock(seller_order_id)
     amount = seller_order_pending_balance(
         seller_order_id=seller_order_id, seller_id=seller_id, currency=currency
     )
