@@ -194,10 +194,16 @@ class LedgerAccount(models.Model):
 
     class Meta:
         constraints = [
+            # Two partial constraints rather than one with nulls_distinct=False, which SQLite lacks.
             models.UniqueConstraint(
                 fields=["kind", "seller", "currency"],
-                name="ledger_account_unique",
-                nulls_distinct=False,
+                condition=models.Q(seller__isnull=False),
+                name="ledger_account_seller_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "currency"],
+                condition=models.Q(seller__isnull=True),
+                name="ledger_account_platform_unique",
             ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=["seller_pending", "seller_available"], seller__isnull=False)
