@@ -84,39 +84,30 @@ class StripeConnectPayoutProvider:
     def submit(
         self, *, payout_id: int, amount: int, currency: str, destination: PayoutDestination
     ) -> PayoutSubmitted:
-        import stripe
+        from payments import stripe_gateway
 
         if not destination.stripe_account_id:
             raise PayoutRejected("the seller has no Stripe account")
-        base = settings.STRIPE_API_BASE or None  # empty: Stripe itself
-        client = stripe.StripeClient(
-            settings.STRIPE_SECRET_KEY,
-            base_addresses={"api": base} if base else None,
-            # Safe to retry: the idempotency key makes a repeated request return the first transfer.
-            max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
-            http_client=stripe.RequestsClient(timeout=settings.STRIPE_TIMEOUT_SECONDS),
-        )
         try:
-            transfer = client.v1.transfers.create(
-                params={
-                    "amount": amount,
-                    "currency": currency.lower(),
-                    "destination": destination.stripe_account_id,
-                    "metadata": {"payout_id": str(payout_id)},
-                },
-                options={"idempotency_key": f"payout-{payout_id}"},
+            transfer = stripe_gateway.transfer_create(
+                amount=amount,
+                currency=currency,
+                destination=destination.stripe_account_id,
+                metadata={"payout_id": str(payout_id)},
+                # A repeated request returns the first transfer, so retries are safe.
+                idempotency_key=f"payout-{payout_id}",
             )
-        except (stripe.AuthenticationError, stripe.PermissionError) as exc:
-            # Our configuration, not the payout, is wrong: keep it pending until the key is fixed.
-            logger.error("Stripe refused our credentials for payout %s: %s", payout_id, exc)
-            raise PayoutProviderUnavailable(str(exc.user_message or exc)) from exc
-        except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as exc:
-            raise PayoutProviderUnavailable(str(exc.user_message or exc)) from exc
-        except stripe.StripeError as exc:
+        except stripe_gateway.GatewayError as error:
+            if error.http_status in (401, 403):
+                # Our configuration, not the payout, is wrong: keep it pending until the key is fixed.
+                logger.error("Stripe refused our credentials for payout %s: %s", payout_id, error)
+                raise PayoutProviderUnavailable(error.message) from None
+            if error.transient:
+                raise PayoutProviderUnavailable(error.message) from None
             # Bad request, unknown or restricted destination, insufficient platform balance: retrying the
             # same request gives the same answer.
-            raise PayoutRejected(str(exc.user_message or exc)) from exc
-        return PayoutSubmitted(reference=transfer.id)
+            raise PayoutRejected(error.message) from None
+        return PayoutSubmitted(reference=transfer["id"])
 
 
 PROVIDERS: dict[str, type] = {MANUAL: ManualPayoutProvider, STRIPE_CONNECT: StripeConnectPayoutProvider}

@@ -22,8 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-import stripe
-
 from common.exceptions import ApplicationError
 from payments import stripe_gateway
 from payments.models import Payment, ReconciliationReport, Refund
@@ -86,11 +84,9 @@ def ours_movements(*, provider: str, start: datetime, end: datetime) -> list[Mov
 def stripe_movements(*, start: datetime, end: datetime) -> list[Movement]:
     """The Stripe balance transactions created in ``[start, end)`` that capture or refund money. Stripe
     lists the newest first, so paging stops at the first transaction older than ``start``."""
-    client = stripe_gateway._client()
     movements = []
     try:
-        pages = client.v1.balance_transactions.list(params={"limit": 100})
-        for txn in pages.auto_paging_iter():
+        for txn in stripe_gateway.balance_transactions():
             at = datetime.fromtimestamp(txn["created"], tz=UTC)
             if at < start:
                 break
@@ -100,8 +96,8 @@ def stripe_movements(*, start: datetime, end: datetime) -> list[Movement]:
             source = txn["source"]
             reference = source if isinstance(source, str) else source["id"]
             movements.append(Movement(kind, reference, abs(int(txn["amount"])), txn["currency"].upper(), at))
-    except stripe.StripeError as exc:
-        raise ProviderUnavailable(str(stripe_gateway._error(exc))) from exc
+    except stripe_gateway.GatewayError as error:
+        raise ProviderUnavailable(str(error)) from None
     return movements
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,6 +173,33 @@ def refund_create(*, intent_id: str, amount: int, metadata: dict[str, str], idem
 def refund_list(*, intent_id: str) -> list[dict]:
     listing = _call(_client().v1.refunds.list, params={"payment_intent": intent_id, "limit": 100})
     return list(listing.get("data") or [])
+
+
+def transfer_create(
+    *, amount: int, currency: str, destination: str, metadata: dict[str, str], idempotency_key: str
+) -> dict:
+    """A Stripe Connect transfer from the platform's balance to a connected account (a seller payout)."""
+    return _call(
+        _client().v1.transfers.create,
+        params={
+            "amount": amount,
+            "currency": currency.lower(),
+            "destination": destination,
+            "metadata": metadata,
+        },
+        options={"idempotency_key": idempotency_key},
+    )
+
+
+def balance_transactions() -> Iterator[dict]:
+    """Every balance transaction, newest first, page after page (the caller stops when it has enough).
+    Raises ``GatewayError`` when a page cannot be read."""
+    try:
+        pages = _client().v1.balance_transactions.list(params={"limit": 100})
+        for transaction in pages.auto_paging_iter():
+            yield transaction.to_dict()
+    except stripe.StripeError as exc:
+        raise _error(exc) from None
 
 
 # --- webhooks -------------------------------------------------------------------------------------
