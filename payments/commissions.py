@@ -19,6 +19,7 @@ refunded, cumulatively (the sum over several partial refunds equals what a singl
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -163,17 +164,43 @@ def order_allocate(*, order_id: int) -> list[SellerAllocation]:
     return allocations
 
 
+@dataclass(frozen=True)
+class RefundedSoFar:
+    """What earlier refunds of one seller order (pending or succeeded) cover: per order line the units
+    and the amount, and the shipping."""
+
+    quantities: dict[int, int]
+    amounts: dict[int, int]
+    shipping: int
+
+
+def seller_order_refunded(*, seller_order_id: int, exclude_refund_id: int | None = None) -> RefundedSoFar:
+    quantities: dict[int, int] = defaultdict(int)
+    amounts: dict[int, int] = defaultdict(int)
+    shipping = 0
+    earlier = Refund.objects.filter(seller_order_id=seller_order_id).exclude(status=Refund.Status.FAILED)
+    if exclude_refund_id is not None:
+        earlier = earlier.exclude(pk=exclude_refund_id)
+    for refund in earlier.only("lines", "shipping_amount"):
+        shipping += refund.shipping_amount
+        for item in refund.lines or []:
+            quantities[int(item["order_line"])] += int(item.get("quantity") or 0)
+            amounts[int(item["order_line"])] += int(item["amount"])
+    return RefundedSoFar(quantities=quantities, amounts=amounts, shipping=shipping)
+
+
 def refund_split(
     *,
     seller_order_id: int,
     lines: list[tuple[int, int]],
     shipping_amount: int,
     exclude_refund_id: int | None = None,
+    refunded: RefundedSoFar | None = None,
 ) -> tuple[int, int, int]:
     """How a refund of ``lines`` (order line id, amount) plus ``shipping_amount`` of one seller order is
     borne: ``(seller_amount, commission, promotions)`` with seller_amount + commission - promotions equal
-    to the refund. Earlier refunds of the same lines (pending or succeeded) count, so proportional
-    shares add up exactly over several partial refunds."""
+    to the refund. Earlier refunds of the same lines (pending or succeeded; ``refunded`` when the caller
+    has read them already) count, so proportional shares add up exactly over several partial refunds."""
     part = SellerOrder.objects.get(pk=seller_order_id)
     if shipping_amount < 0 or shipping_amount > part.shipping_amount:
         raise CommissionError(f"shipping refund {shipping_amount} is outside 0..{part.shipping_amount}")
@@ -184,24 +211,19 @@ def refund_split(
     commissions = {
         row.order_line_id: row for row in LineCommission.objects.filter(order_line_id__in=line_ids)
     }
-    earlier: dict[int, int] = defaultdict(int)
-    previous = Refund.objects.filter(seller_order_id=part.pk).exclude(status=Refund.Status.FAILED)
-    if exclude_refund_id is not None:
-        previous = previous.exclude(pk=exclude_refund_id)
-    for refund in previous.only("lines"):
-        for item in refund.lines or []:
-            earlier[int(item["order_line"])] += int(item["amount"])
-    commission = promotions = refunded = 0
+    if refunded is None:
+        refunded = seller_order_refunded(seller_order_id=part.pk, exclude_refund_id=exclude_refund_id)
+    commission = promotions = total = 0
     for line_id, amount in lines:
         line = order_lines.get(line_id)
         if line is None:
             raise CommissionError(f"order line {line_id} is not part of seller order {part.pk}")
-        before = earlier[line_id]
+        before = refunded.amounts.get(line_id, 0)
         if amount <= 0 or before + amount > line.total_amount:
             raise CommissionError(
                 f"order line {line_id}: refunding {amount} after {before} exceeds its total {line.total_amount}"
             )
-        refunded += amount
+        total += amount
         row = commissions.get(line_id)
         if row is None or line.total_amount == 0:
             continue
@@ -211,7 +233,7 @@ def refund_split(
         promotions += _share(row.platform_discount_amount, before + amount, line.total_amount) - _share(
             row.platform_discount_amount, before, line.total_amount
         )
-    total = refunded + shipping_amount
+    total += shipping_amount
     return total + promotions - commission, commission, promotions
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,6 +30,7 @@ from common.money import Money
 from orders.models import Order, OrderLine, OrderStatus, SellerOrder
 from orders.services import order_payment_confirmed
 from payments import ledger
+from payments.commissions import RefundedSoFar, order_allocate, refund_split, seller_order_refunded
 from payments.models import JournalLine, LedgerAccount, Payment, Refund
 from payments.providers import (
     PaymentFacts,
@@ -303,8 +303,6 @@ def _capture_post(payment: Payment) -> _AfterCommit:
     """Money captured: split it to sellers in the ledger and confirm the order, in the caller's
     transaction; or, when the order is no longer waiting for this money, keep it unallocated and have
     it refunded after commit."""
-    from payments.commissions import order_allocate
-
     order = Order.objects.select_for_update().get(pk=payment.order_id)
     if order.status != OrderStatus.PENDING_PAYMENT:
         ledger.capture_post(
@@ -389,28 +387,19 @@ def _capture_allocated(payment_id: int) -> bool | None:
     return LedgerAccount.Kind.SHOPPER_CLEARING not in kinds
 
 
-def _refunded_so_far(seller_order_id: int) -> tuple[dict[int, int], dict[int, int], int]:
-    """Per order line: quantity and amount already refunded (or reserved), and shipping refunded."""
-    quantities: dict[int, int] = defaultdict(int)
-    amounts: dict[int, int] = defaultdict(int)
-    shipping = 0
-    earlier = Refund.objects.filter(seller_order_id=seller_order_id).exclude(status=Refund.Status.FAILED)
-    for refund in earlier.only("lines", "shipping_amount"):
-        shipping += refund.shipping_amount
-        for item in refund.lines or []:
-            quantities[int(item["order_line"])] += int(item.get("quantity") or 0)
-            amounts[int(item["order_line"])] += int(item["amount"])
-    return quantities, amounts, shipping
-
-
 def _seller_order_refund_lines(
-    *, part: SellerOrder, lines: list[tuple[int, int]] | None, shipping_amount: int | None, whole: bool
+    *,
+    part: SellerOrder,
+    lines: list[tuple[int, int]] | None,
+    shipping_amount: int | None,
+    whole: bool,
+    refunded: RefundedSoFar,
 ) -> tuple[list[dict], int]:
     """What a refund of a seller order covers: ``lines`` as ``(order line id, quantity)`` (all remaining
     units when ``whole``) priced from the order lines, and the shipping amount (all remaining when
     ``whole`` and no amount is given). A line's last units get whatever of its total is left, so partial
     refunds add up to the line total exactly."""
-    quantities, amounts, shipping_refunded = _refunded_so_far(part.pk)
+    quantities, amounts, shipping_refunded = refunded.quantities, refunded.amounts, refunded.shipping
     order_lines = {line.pk: line for line in OrderLine.objects.filter(seller_order_id=part.pk)}
     if whole:
         wanted = [(pk, line.quantity - quantities[pk]) for pk, line in sorted(order_lines.items())]
@@ -491,17 +480,17 @@ def _refund_reserve(
             raise RefundError(
                 _("This part is not in the order."), extra={"seller_order": [str(seller_order_id)]}
             )
+        refunded = seller_order_refunded(seller_order_id=part.pk)
         covered, shipping = _seller_order_refund_lines(
-            part=part, lines=lines, shipping_amount=shipping_amount, whole=whole
+            part=part, lines=lines, shipping_amount=shipping_amount, whole=whole, refunded=refunded
         )
         amount = sum(item["amount"] for item in covered) + shipping
         if amount > 0:
-            from payments.commissions import refund_split
-
             split = refund_split(
                 seller_order_id=part.pk,
                 lines=[(item["order_line"], item["amount"]) for item in covered],
                 shipping_amount=shipping,
+                refunded=refunded,
             )
     else:
         if not whole:
