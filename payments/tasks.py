@@ -10,7 +10,6 @@ logged and left to the sweepers, never turned into an error for the request that
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
 from django.core.exceptions import ObjectDoesNotExist
@@ -29,6 +28,17 @@ GONE = ObjectDoesNotExist
 
 def _backoff(retries: int) -> int:
     return min(900, 15 * 2**retries)
+
+
+def _run(task, service, **kwargs):
+    """Call the task's one service: a row that is gone ends the task, a transient failure retries it."""
+    try:
+        return service(**kwargs)
+    except GONE:
+        logger.warning("%s: %s is gone", task.name, kwargs)
+        return None
+    except TRANSIENT as exc:
+        raise task.retry(exc=exc, countdown=_backoff(task.request.retries)) from None
 
 
 def _enqueue(task, **kwargs) -> None:
@@ -58,13 +68,7 @@ def webhook_event_process_task(self, event_pk: int) -> str | None:
     from payments.webhooks import webhook_event_process
 
     final = self.request.retries >= self.max_retries
-    try:
-        return webhook_event_process(event_pk=event_pk, final_attempt=final)
-    except GONE:
-        logger.warning("%s: %s is gone", self.name, self.request.kwargs or self.request.args)
-        return None
-    except TRANSIENT as exc:
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None
+    return _run(self, webhook_event_process, event_pk=event_pk, final_attempt=final)
 
 
 def webhook_event_process_enqueue(*, event_pk: int) -> None:
@@ -75,11 +79,9 @@ def webhook_event_process_enqueue(*, event_pk: int) -> None:
 def webhook_events_resume_task() -> int:
     """Events still pending a few minutes after they arrived (their enqueue was lost) go to the workers
     again (beat: every 5 minutes)."""
-    from payments.models import WebhookEvent
+    from payments.selectors import webhook_event_ids_stale
 
-    cutoff = timezone.now() - timedelta(minutes=5)
-    stale = WebhookEvent.objects.filter(status=WebhookEvent.Status.PENDING, received_at__lt=cutoff)
-    event_pks = list(stale.order_by("pk").values_list("pk", flat=True)[:500])
+    event_pks = webhook_event_ids_stale(now=timezone.now())
     for event_pk in event_pks:
         webhook_event_process_enqueue(event_pk=event_pk)
     return len(event_pks)
@@ -100,13 +102,8 @@ def payment_capture_task(self, payment_id: int) -> str | None:
     """Capture an authorised payment (manual capture) — where a risk hold will go."""
     from payments.services import payment_capture
 
-    try:
-        return payment_capture(payment_id=payment_id).status
-    except GONE:
-        logger.warning("%s: %s is gone", self.name, self.request.kwargs or self.request.args)
-        return None
-    except TRANSIENT as exc:
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None
+    payment = _run(self, payment_capture, payment_id=payment_id)
+    return payment.status if payment else None
 
 
 def payment_capture_enqueue(*, payment_id: int) -> None:
@@ -125,13 +122,7 @@ def payment_late_refund_task(self, payment_id: int) -> int | None:
     """Refund a payment that arrived for an order cancelled, expired or paid meanwhile."""
     from payments.services import payment_late_refund
 
-    try:
-        refund = payment_late_refund(payment_id=payment_id)
-    except GONE:
-        logger.warning("%s: %s is gone", self.name, self.request.kwargs or self.request.args)
-        return None
-    except TRANSIENT as exc:
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None
+    refund = _run(self, payment_late_refund, payment_id=payment_id)
     return refund.pk if refund else None
 
 
@@ -151,13 +142,7 @@ def seller_order_cancel_refund_task(self, seller_order_id: int) -> int | None:
     """Refund a paid seller order that was cancelled (by the shopper, the seller or an operator)."""
     from payments.services import seller_order_cancel_refund
 
-    try:
-        refund = seller_order_cancel_refund(seller_order_id=seller_order_id)
-    except GONE:
-        logger.warning("%s: %s is gone", self.name, self.request.kwargs or self.request.args)
-        return None
-    except TRANSIENT as exc:
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None
+    refund = _run(self, seller_order_cancel_refund, seller_order_id=seller_order_id)
     return refund.pk if refund else None
 
 
@@ -177,13 +162,8 @@ def refund_submit_task(self, refund_id: int) -> str | None:
     """Ask the provider again for a refund it could not be reached for (same idempotency key)."""
     from payments.services import refund_submit
 
-    try:
-        return refund_submit(refund_id=refund_id).status
-    except GONE:
-        logger.warning("%s: %s is gone", self.name, self.request.kwargs or self.request.args)
-        return None
-    except TRANSIENT as exc:
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None
+    refund = _run(self, refund_submit, refund_id=refund_id)
+    return refund.status if refund else None
 
 
 def refund_submit_enqueue(*, refund_id: int, countdown: int | None = None) -> None:
@@ -194,35 +174,13 @@ def refund_submit_enqueue(*, refund_id: int, countdown: int | None = None) -> No
 def refunds_resume_task() -> int:
     """Refunds still pending after a few minutes, and paid seller orders cancelled in the last week
     that have no cancellation refund yet, go to the workers again (beat: every 5 minutes)."""
-    from orders.models import OrderEvent, OrderStatus, SellerOrder
-    from payments.models import Refund
+    from payments.selectors import refund_ids_stale, seller_order_ids_cancelled_unrefunded
 
     now = timezone.now()
-    pending = Refund.objects.filter(status=Refund.Status.PENDING, created_at__lt=now - timedelta(minutes=5))
-    refund_ids = list(pending.order_by("pk").values_list("pk", flat=True)[:200])
+    refund_ids = refund_ids_stale(now=now)
     for refund_id in refund_ids:
         refund_submit_enqueue(refund_id=refund_id)
-    paid_then_cancelled = (
-        OrderEvent.objects.filter(
-            kind=OrderEvent.Kind.STATUS,
-            to_status=OrderStatus.CANCELLED,
-            seller_order__isnull=False,
-            created_at__gte=now - timedelta(days=7),
-            created_at__lt=now - timedelta(minutes=5),
-        )
-        .exclude(from_status=OrderStatus.PENDING_PAYMENT)
-        .values_list("seller_order_id", flat=True)
-    )
-    refunded = Refund.objects.filter(idempotency_key__startswith="cancel:").values_list(
-        "seller_order_id", flat=True
-    )
-    part_ids = list(
-        SellerOrder.objects.filter(pk__in=paid_then_cancelled, order__payments__captured_amount__gt=0)
-        .exclude(pk__in=refunded)
-        .distinct()
-        .order_by("pk")
-        .values_list("pk", flat=True)[:200]
-    )
+    part_ids = seller_order_ids_cancelled_unrefunded(now=now)
     for part_id in part_ids:
         seller_order_cancel_refund_enqueue(seller_order_id=part_id)
     return len(refund_ids) + len(part_ids)
