@@ -22,18 +22,10 @@ from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError
 from common.money import format_money
-from payments import (
-    selectors_payouts,
-    services_payouts,
-    tasks_payouts,  # noqa: F401  (see below)
-)
+from payments import selectors_payouts, services_payouts
 from payments.forms_payouts import PayoutFailureForm
 from payments.models import CategoryCommission, Payout, SellerCommission
 from payments.selectors_payouts import rate_percent_text
-
-# Celery's autodiscovery imports only ``payments/tasks.py``; the admin is imported in every process that
-# sets Django up (web and worker), so importing the payout tasks here registers them with the worker too.
-# Superseded once ``payments.tasks`` imports ``payments.tasks_payouts`` itself.
 
 
 @admin.register(CategoryCommission)
