@@ -239,12 +239,3 @@ def refund_split(
 
 def _share(amount: int, part: int, whole: int) -> int:
     return amount * part // whole
-
-
-def seller_order_commission(*, seller_order_id: int) -> list[LineCommission]:
-    """The commission rows of one seller order (for the seller's order page)."""
-    return list(
-        LineCommission.objects.filter(seller_order_id=seller_order_id)
-        .select_related("order_line")
-        .order_by("order_line_id")
-    )

@@ -15,7 +15,6 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from payments import ledger
 from payments.models import (
     JournalEntry,
     JournalLine,
@@ -33,11 +32,6 @@ PAYOUT_KEY_RE = re.compile(r"^payout(?:-paid|-failed)?:(\d+)$")
 
 
 # --- balances and earnings ------------------------------------------------------------------------------
-
-
-def seller_balance_list(*, seller_id: int) -> list[ledger.SellerBalance]:
-    """Pending / available / in transit / paid out per currency, amounts owed to the seller positive."""
-    return ledger.seller_balances(seller_id=seller_id)
 
 
 @dataclass(frozen=True)

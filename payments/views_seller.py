@@ -26,7 +26,7 @@ from django.views import View
 from accounts.permissions import SellerRequiredMixin
 from common.exceptions import ApplicationError
 from common.money import format_money
-from payments import selectors_payouts, services_payouts
+from payments import ledger, selectors_payouts, services_payouts
 from payments.forms_payouts import PayoutAccountForm, StatementForm
 from payments.models import Payout
 from payments.payouts import MANUAL
@@ -96,7 +96,7 @@ class SellerBalanceView(SellerRequiredMixin, View):
         earnings = selectors_payouts.seller_earnings_by_day(
             seller_id=seller_id, today=timezone.localdate(), days=CHART_DAYS
         )
-        balances = selectors_payouts.seller_balance_list(seller_id=seller_id)
+        balances = ledger.seller_balances(seller_id=seller_id)
         minimum = settings.PAYOUT_MINIMUM_AMOUNT
         context = {
             "balances": balances,
