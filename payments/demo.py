@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import SellerProfile
 from catalog.demo import ORDER_PREFIX, ProgressFactory, no_progress
 from catalog.models import Category
 from orders.models import Order, OrderStatus
@@ -50,8 +51,6 @@ def payments_demo_seed(*, progress: ProgressFactory = no_progress) -> dict[str, 
         .distinct()
         .order_by("placed_at")
     )
-    from accounts.models import SellerProfile
-
     demo_seller = SellerProfile.objects.filter(user__email=DEMO_SELLER_EMAIL).first()
     if demo_seller is not None:
         SellerPayoutAccount.objects.get_or_create(
@@ -62,7 +61,7 @@ def payments_demo_seed(*, progress: ProgressFactory = no_progress) -> dict[str, 
                 "bank_account": "GB33BUKB20201555555555",
             },
         )
-    hold = timedelta(days=getattr(settings, "SELLER_FUNDS_HOLD_DAYS", 14))
+    hold = timedelta(days=settings.SELLER_FUNDS_HOLD_DAYS)
     with progress("Demo payments", len(orders)) as bar:
         for order in orders:
             captured, released = _order_capture(order, hold)

@@ -96,10 +96,9 @@ def seller_funds_release(*, now: datetime, limit: int = RELEASE_BATCH) -> int:
     )
     released = 0
     for seller_order_id, seller_id, currency in list(due[:limit]):
-        with transaction.atomic():
-            entry = ledger.funds_available_post(
-                seller_id=seller_id, seller_order_id=seller_order_id, currency=currency
-            )
+        entry = ledger.funds_available_post(
+            seller_id=seller_id, seller_order_id=seller_order_id, currency=currency
+        )
         if entry is not None:
             released += 1
     if released:
