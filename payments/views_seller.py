@@ -28,7 +28,7 @@ from common.exceptions import ApplicationError
 from common.money import format_money
 from payments import ledger, selectors_payouts, services_payouts
 from payments.forms_payouts import PayoutAccountForm, StatementForm
-from payments.models import Payout
+from payments.models import Payout, SellerPayoutAccount
 from payments.payouts import MANUAL
 from payments.selectors_payouts import EarningsDay, StatementRow
 
@@ -150,8 +150,7 @@ class SellerPayoutAccountView(SellerRequiredMixin, View):
 
     template_name = "seller/payments/payout_account.html"
 
-    def _form(self, request: HttpRequest, data: Any = None) -> PayoutAccountForm:
-        account = selectors_payouts.seller_payout_account_get(seller_id=request.seller.id)
+    def _form(self, account: SellerPayoutAccount | None, data: Any = None) -> PayoutAccountForm:
         provider = settings.PAYOUT_PROVIDER
         same_method = account is not None and account.provider == provider
         initial = {}
@@ -167,8 +166,13 @@ class SellerPayoutAccountView(SellerRequiredMixin, View):
             saved_bank_account=account.bank_account if same_method and provider == MANUAL else "",
         )
 
-    def _render(self, request: HttpRequest, form: PayoutAccountForm, status: int = 200) -> HttpResponse:
-        account = selectors_payouts.seller_payout_account_get(seller_id=request.seller.id)
+    def _render(
+        self,
+        request: HttpRequest,
+        form: PayoutAccountForm,
+        account: SellerPayoutAccount | None,
+        status: int = 200,
+    ) -> HttpResponse:
         context = {
             "form": form,
             "payout_account": account,
@@ -179,10 +183,12 @@ class SellerPayoutAccountView(SellerRequiredMixin, View):
         return TemplateResponse(request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self._render(request, self._form(request))
+        account = selectors_payouts.seller_payout_account_get(seller_id=request.seller.id)
+        return self._render(request, self._form(account), account)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = self._form(request, request.POST)
+        account = selectors_payouts.seller_payout_account_get(seller_id=request.seller.id)
+        form = self._form(account, request.POST)
         if form.is_valid():
             try:
                 services_payouts.seller_payout_account_update(
@@ -193,7 +199,7 @@ class SellerPayoutAccountView(SellerRequiredMixin, View):
             else:
                 messages.success(request, _("Your payout details are saved."))
                 return redirect("seller:payout-account")
-        return self._render(request, form, status=400)
+        return self._render(request, form, account, status=400)
 
 
 class _Echo:
