@@ -10,19 +10,19 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.domain_events import SellerProfileChanged
 from accounts.models import Address, SellerApiToken, SellerProfile, SellerStatusEvent, User
-from analytics.services import track
-from catalog import services as catalog_services
+from common.domain_events import publish
 from common.exceptions import ApplicationError
 from common.services import model_update
+from common.tasks import email_send_enqueue
+from common.tracking import track
 
 logger = logging.getLogger(__name__)
 
@@ -141,8 +141,8 @@ def seller_status_transition(*, seller_id: int, actor: User, action: str, reason
         actor=actor,
         reason=reason,
     )
-    # The seller's listings appear in or vanish from the storefront.
-    catalog_services.listing_cache_invalidate()
+    # The seller's listings appear in or vanish from the storefront (catalog rebuilds its listings).
+    publish(SellerProfileChanged(seller_id=profile.pk, change="status", status=profile.status))
     track(
         event_type="seller_status_changed",
         user_id=actor.id,
@@ -170,35 +170,32 @@ def seller_reinstate(*, seller_id: int, actor: User, reason: str = "") -> Seller
     return seller_status_transition(seller_id=seller_id, actor=actor, action="reinstate", reason=reason)
 
 
-_STATUS_EMAIL_SUBJECTS = {
-    Status.APPROVED: _("Your shop “%(shop)s” is open"),
-    Status.REJECTED: _("Your application for “%(shop)s” was not approved"),
-    Status.SUSPENDED: _("Your shop “%(shop)s” has been suspended"),
-}
+# The statuses a seller is e-mailed about (templates/emails/accounts/seller_status_*.txt).
+_STATUS_EMAILED = {Status.APPROVED, Status.REJECTED, Status.SUSPENDED}
 
 
 def seller_status_email_send(*, seller_id: int) -> None:
     """Tell the seller about their new status. Runs after commit, outside any lock; reads the row afresh
-    so the mail says what is true now. A mail failure is logged, never undoes the review."""
+    so the mail says what is true now. A worker sends it (``common.email_send``): a mail failure never
+    undoes or delays the review."""
     profile = SellerProfile.objects.select_related("user").get(pk=seller_id)
-    subject_template = _STATUS_EMAIL_SUBJECTS.get(profile.status)
-    if subject_template is None:
+    if profile.status not in _STATUS_EMAILED:
         return
-    with translation.override(profile.user.preferred_language or settings.LANGUAGE_CODE):
-        subject = str(subject_template) % {"shop": profile.shop_name}
-        lines = [
-            gettext("Hello %(name)s,") % {"name": profile.user.public_name},
-            "",
-            gettext("The status of your shop “%(shop)s” is now: %(status)s.")
-            % {"shop": profile.shop_name, "status": profile.get_status_display()},
-        ]
-        if profile.status_reason:
-            lines.append(gettext("Reason: %(reason)s") % {"reason": profile.status_reason})
-        lines += ["", gettext("— The Marketplace team")]
-    try:
-        send_mail(subject, "\n".join(lines), None, [profile.user.email])
-    except Exception:
-        logger.exception("seller status e-mail failed for seller %s", seller_id)
+    with translation.override(None):
+        # The label's msgid: the template translates it into the seller's language.
+        status_label = str(profile.get_status_display())
+    email_send_enqueue(
+        to=profile.user.email,
+        language=profile.user.preferred_language,
+        template="emails/accounts/seller_status",
+        context={
+            "name": profile.user.public_name,
+            "shop": profile.shop_name,
+            "status": profile.status,
+            "status_label": status_label,
+            "reason": profile.status_reason,
+        },
+    )
 
 
 # --- Address book -------------------------------------------------------------------------------------
@@ -361,5 +358,5 @@ def seller_rating_set(*, seller_id: int, rating_avg: Decimal | None, rating_coun
     changed = current != (rating_avg, rating_count)
     if changed:
         SellerProfile.objects.filter(pk=seller_id).update(rating_avg=rating_avg, rating_count=rating_count)
-        catalog_services.listing_cache_invalidate()
+        publish(SellerProfileChanged(seller_id=seller_id, change="rating"))
     return changed

@@ -6,24 +6,11 @@ visitor cookie. A view may name the object shown by setting ``request.analytics_
 a page served from a cache, ``("app_label.model", pk)``).
 """
 
-import secrets
-
 from django.conf import settings
 
-from analytics.services import track
+from common.tracking import VISITOR_COOKIE, VISITOR_COOKIE_AGE, track, visitor_id
 
-VISITOR_COOKIE = "mp_vid"
-VISITOR_COOKIE_AGE = 60 * 60 * 24 * 365
 UTM_KEYS = ("source", "medium", "campaign")
-
-
-def visitor_id(request) -> str:
-    """The anonymous visitor id for this request (cookie, or a fresh one set on the response)."""
-    vid = request.COOKIES.get(VISITOR_COOKIE, "")
-    if not (vid.isalnum() and 16 <= len(vid) <= 40):
-        vid = getattr(request, "_new_visitor_id", "") or secrets.token_hex(16)
-        request._new_visitor_id = vid
-    return vid
 
 
 class PageViewMiddleware:

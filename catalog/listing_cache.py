@@ -51,7 +51,8 @@ def listing_version() -> int:
     return memo_get(LISTING_VERSION_KEY, _listing_version_load)
 
 
-def _listing_version_bump() -> None:
+def listing_version_renew() -> None:
+    """Start a new generation now (for callers that already run after the commit, like subscribers)."""
     cache.set(LISTING_VERSION_KEY, time.time_ns(), timeout=None)
     memo_forget(LISTING_VERSION_KEY)
 
@@ -59,7 +60,7 @@ def _listing_version_bump() -> None:
 def listing_cache_invalidate() -> None:
     """Start a new generation now (outside a transaction) or when the current transaction commits
     (so a concurrent reader cannot cache the old state under the new generation)."""
-    transaction.on_commit(_listing_version_bump)
+    transaction.on_commit(listing_version_renew)
 
 
 # A product page also shows stock, which changes far more often than listings do (every order): each

@@ -1,8 +1,8 @@
+"""The catalog's storefront pages; ``marketplace.urls_shop`` mounts them in the "catalog" namespace."""
+
 from django.urls import path
 
 from catalog.views import shop
-
-app_name = "catalog"
 
 urlpatterns = [
     path("", shop.HomeView.as_view(), name="home"),

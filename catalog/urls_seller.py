@@ -2,7 +2,6 @@
 
 from django.urls import path
 
-from accounts.views import seller_api
 from catalog.views import seller, seller_import
 
 urlpatterns = [
@@ -31,5 +30,4 @@ urlpatterns = [
     ),
     path("inventory/", seller.SellerInventoryView.as_view(), name="inventory"),
     path("inventory/<int:pk>/adjust/", seller.SellerStockAdjustView.as_view(), name="stock-adjust"),
-    path("api-access/", seller_api.SellerApiAccessView.as_view(), name="api-access"),
 ]

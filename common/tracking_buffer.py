@@ -7,14 +7,20 @@ dict to a buffer:
   Celery task ``analytics.events_flush`` drains it with one ``INSERT`` per batch;
 * embedded (no Redis), an in-process list that writes one bulk ``INSERT`` when it reaches
   ``ANALYTICS_BUFFER_SIZE`` events or is older than ``ANALYTICS_BUFFER_SECONDS``, and at process exit.
+
+The collector is infrastructure every app uses, so it lives in ``common``; the analytics app, which
+owns the ``Event`` table, drains it and registers the embedded flush with ``flush_handler_set`` (an
+app below analytics never imports it).
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -40,9 +46,7 @@ class MemoryBuffer:
                 or time.monotonic() - self._oldest >= settings.ANALYTICS_BUFFER_SECONDS
             )
         if due:
-            from analytics.services import events_flush
-
-            events_flush(buffer=self)
+            _flush(buffer=self)
 
     def pop_batch(self, limit: int) -> list[dict[str, Any]]:
         with self._lock:
@@ -77,6 +81,20 @@ class RedisBuffer:
         self._client.delete(REDIS_KEY)
 
 
+_flush_handler: Callable[..., int] | None = None
+
+
+def flush_handler_set(handler: Callable[..., int]) -> None:
+    """``handler(buffer=None)`` writes the buffered events out (set by the analytics app at start-up)."""
+    global _flush_handler
+    _flush_handler = handler
+
+
+def _flush(**kwargs: Any) -> None:
+    if _flush_handler is not None:
+        _flush_handler(**kwargs)
+
+
 _buffer: MemoryBuffer | RedisBuffer | None = None
 _buffer_lock = threading.Lock()
 
@@ -93,9 +111,6 @@ def get_buffer() -> MemoryBuffer | RedisBuffer:
 
 
 def _flush_at_exit() -> None:
-    try:
-        from analytics.services import events_flush
-
-        events_flush()
-    except Exception:  # noqa: S110 - the interpreter is going away; nothing useful to do
-        pass
+    # The interpreter is going away; nothing useful to do with a failure.
+    with contextlib.suppress(Exception):
+        _flush()

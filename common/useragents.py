@@ -13,7 +13,7 @@ _DESKTOP = re.compile(r"windows nt|macintosh|x11|cros|linux x86_64", re.IGNORECA
 
 
 def classify_user_agent(user_agent: str) -> str:
-    """Returns one of analytics.models.UserAgentClass values. An empty agent is treated as a bot."""
+    """Returns one of analytics.models.UserAgentClass values (the strings). An empty agent is treated as a bot."""
     if not user_agent or _BOT.search(user_agent):
         return "bot"
     if _TABLET.search(user_agent):

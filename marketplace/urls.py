@@ -8,6 +8,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from catalog.views import seo
+from marketplace import urls_shop
 from marketplace.api import api_root
 from marketplace.health import healthz
 
@@ -38,9 +39,9 @@ urlpatterns = [
     path("sitemap-<slug:section>.xml", seo.sitemap_section, name="sitemap-section"),
     path("carriers/", include("orders.urls_carrier")),
     path("payments/", include("payments.urls")),
-    path("", include("orders.urls")),
+    path("", include((urls_shop.orders_patterns, "orders"))),
     path("", include("orders.urls_reviews")),
-    path("", include("catalog.urls")),
+    path("", include((urls_shop.catalog_patterns, "catalog"))),
 ]
 
 

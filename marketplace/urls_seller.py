@@ -1,11 +1,37 @@
-"""The seller portal at /seller/: one "seller" namespace composed from each app's seller pages."""
+"""The seller portal at /seller/: one "seller" namespace composed from each app's seller pages, with the
+pages of ``marketplace.pages.portal`` that show several apps (the dashboard with its orders to ship, an
+order part with its commission)."""
 
+from django.urls import path
+
+from accounts.views import seller_api
 from catalog.urls_seller import urlpatterns as catalog_patterns
+from marketplace.pages.portal import SellerDashboardPage, SellerOrderDetailPage
+from marketplace.urls_compose import patterns_with_views
 from orders.urls_seller import urlpatterns as orders_patterns
 from orders.urls_seller_promotions import urlpatterns as promotion_patterns
 from orders.urls_seller_reviews import urlpatterns as review_patterns
+from orders.views import seller as orders_seller
 from payments.urls_seller import urlpatterns as payment_patterns
 
 app_name = "seller"
 
-urlpatterns = [*catalog_patterns, *orders_patterns, *promotion_patterns, *review_patterns, *payment_patterns]
+urlpatterns = [
+    *patterns_with_views(catalog_patterns, dashboard=SellerDashboardPage.as_view()),
+    *patterns_with_views(
+        orders_patterns,
+        **{
+            "order-detail": SellerOrderDetailPage.as_view(),
+            # A refused form on these is shown on the composed order page.
+            "order-ship": orders_seller.SellerOrderShipView.as_view(detail_view=SellerOrderDetailPage),
+            "order-cancel": orders_seller.SellerOrderCancelView.as_view(detail_view=SellerOrderDetailPage),
+            "shipment-event-add": orders_seller.SellerShipmentEventAddView.as_view(
+                detail_view=SellerOrderDetailPage
+            ),
+        },
+    ),
+    *promotion_patterns,
+    *review_patterns,
+    *payment_patterns,
+    path("api-access/", seller_api.SellerApiAccessView.as_view(), name="api-access"),
+]

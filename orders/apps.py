@@ -10,6 +10,6 @@ class OrdersConfig(AppConfig):
         # Sign-in is allauth's and Django's; the documented hook into it is this signal.
         from django.contrib.auth.signals import user_logged_in
 
-        from orders.views.shop import cart_merge_at_login
+        from orders.viewer import cart_merge_at_login
 
         user_logged_in.connect(cart_merge_at_login, dispatch_uid="orders.cart_merge_at_login")

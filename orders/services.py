@@ -19,13 +19,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.services import track
 from catalog.selectors import variant_map_for_cart
 from catalog.services import OutOfStock
+from common.domain_events import publish
 from common.exceptions import ApplicationError
 from common.money import Money
+from common.tracking import track
 from orders import notifications
+from orders.domain_events import OrderPlaced
 from orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, OrderStatus, SellerOrder
+from orders.reasons import ReasonCode, reason_stored_text
 from orders.selectors import CART_MAX_LINES, CART_MAX_QUANTITY, cart_summary
 from orders.services_stock import StockState, stock_reserve
 from orders.transitions import order_transition, seller_order_transition
@@ -389,10 +392,12 @@ def _order_write(*, summary, buyer_id, email, address, coupon_code, digest, lang
         actor_kind=Actor.SHOPPER,
         actor_id=buyer_id,
         reason="placed",
+        reason_code=ReasonCode.ORDER_PLACED,
     )
     CartLine.objects.filter(cart_id=summary.cart_id, variant_id__in=list(items)).delete()
     order_id, number, total = order.pk, order.number, order.total_amount
     transaction.on_commit(lambda: notifications.order_placed_notify(order_id=order_id))
+    publish(OrderPlaced(order_id=order_id))
     transaction.on_commit(
         lambda: track(
             event_type="order_placed",
@@ -445,12 +450,18 @@ def order_payment_confirmed(*, order_id: int, amount: int, currency: str, refere
                 order=order,
                 kind=OrderEvent.Kind.NOTE,
                 actor_kind=Actor.SYSTEM,
-                reason="payment received after cancellation: refund due",
+                reason=reason_stored_text(code=ReasonCode.PAID_AFTER_CANCELLATION),
+                reason_code=ReasonCode.PAID_AFTER_CANCELLATION,
                 data={"refund_due": True, "reference": reference[:100]},
             )
         return False
+    # The provider's id stays in ``reason`` for operators; the timeline shows the code's text without it.
     order_transition(
-        order_id=order_id, to_status=OrderStatus.PAID, actor_kind=Actor.SYSTEM, reason=reference[:100]
+        order_id=order_id,
+        to_status=OrderStatus.PAID,
+        actor_kind=Actor.SYSTEM,
+        reason=reference[:100],
+        reason_code=ReasonCode.PAYMENT_RECEIVED,
     )
     transaction.on_commit(lambda: notifications.order_paid_notify(order_id=order_id))
     return True
@@ -463,7 +474,8 @@ def order_cancel_by_shopper(*, order_id: int, user_id: int | None, reason: str =
         to_status=OrderStatus.CANCELLED,
         actor_kind=Actor.SHOPPER,
         actor_id=user_id,
-        reason=reason or _("Cancelled by the shopper"),
+        reason=reason,
+        reason_code="" if reason else ReasonCode.CANCELLED_BY_SHOPPER,
     )
 
 
@@ -474,7 +486,7 @@ def seller_order_receipt_confirm(*, seller_order_id: int, user_id: int | None) -
         to_status=OrderStatus.DELIVERED,
         actor_kind=Actor.SHOPPER,
         actor_id=user_id,
-        reason=_("Receipt confirmed by the shopper"),
+        reason_code=ReasonCode.RECEIPT_CONFIRMED,
     )
 
 
@@ -491,7 +503,7 @@ def orders_expire_unpaid(*, now: datetime) -> int:
                 order_id=order_id,
                 to_status=OrderStatus.CANCELLED,
                 actor_kind=Actor.SYSTEM,
-                reason=_("Payment was not received in time"),
+                reason_code=ReasonCode.PAYMENT_EXPIRED,
             )
             expired += 1
         except ApplicationError:
@@ -513,7 +525,7 @@ def seller_orders_autocomplete(*, now: datetime) -> int:
                 seller_order_id=part_id,
                 to_status=OrderStatus.COMPLETED,
                 actor_kind=Actor.SYSTEM,
-                reason=_("Completed automatically after delivery"),
+                reason_code=ReasonCode.AUTOCOMPLETED,
             )
             completed += 1
         except ApplicationError:

@@ -4,17 +4,30 @@ Each seller fulfils their own part (``SellerOrder``): pending payment -> paid ->
 delivered -> completed, or cancelled before shipment. The shopper's ``Order`` status is derived from its
 parts (the least advanced part that is not cancelled; cancelled when all are) and is written here too, so
 status is assigned nowhere else. Every move writes an ``OrderEvent`` (the timeline) with actor and reason;
-side effects (stock, e-mails) happen in the same transaction or after commit.
+side effects (stock, e-mails) happen in the same transaction or after commit, and other apps react to
+the domain events published here (``orders.domain_events``: a cancelled paid part is refunded by payments).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.domain_events import publish
 from common.exceptions import ApplicationError
+from orders.domain_events import (
+    OrderCancelled,
+    OrderCompleted,
+    OrderDelivered,
+    OrderPaid,
+    SellerOrderCancelled,
+    SellerOrderStatusChanged,
+)
 from orders.models import Order, OrderEvent, OrderStatus, SellerOrder
+from orders.reasons import REASONS, reason_stored_text
 
 Status = OrderStatus
 Actor = OrderEvent.Actor
@@ -65,6 +78,24 @@ class IllegalTransition(ApplicationError):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class _Why:
+    """An event's reason: typed text, or a system code with its parameters (and its English text)."""
+
+    reason: str
+    code: str
+    params: dict
+
+    @classmethod
+    def of(cls, *, reason: str, code: str, params: dict | None) -> _Why:
+        if code and code not in REASONS:
+            raise ValueError(f"unknown reason code {code!r}")
+        params = dict(params or {})
+        if code and not reason:
+            reason = reason_stored_text(code=code, params=params)
+        return cls(reason=reason[:500], code=code, params=params)
+
+
 def _refuse(from_status: str, to_status: str, why: str = "") -> IllegalTransition:
     message = _("An order cannot go from “%(from)s” to “%(to)s”.") % {
         "from": Status(from_status).label,
@@ -91,9 +122,13 @@ def seller_order_transition(
     actor_id: int | None = None,
     reason: str = "",
     data: dict | None = None,
+    reason_code: str = "",
+    reason_params: dict | None = None,
 ) -> SellerOrder:
     """Lock the order then the part (always in that order, so two moves of one order cannot deadlock),
-    check both tables, save, record the event, keep the order's status in step and schedule e-mails."""
+    check both tables, save, record the event, keep the order's status in step and schedule e-mails.
+    ``reason`` is what a person typed; a system move gives ``reason_code`` (``orders.reasons``) instead."""
+    why = _Why.of(reason=reason, code=reason_code, params=reason_params)
     order_id = SellerOrder.objects.values_list("order_id", flat=True).get(pk=seller_order_id)
     order = Order.objects.select_for_update().get(pk=order_id)
     part = SellerOrder.objects.select_for_update().select_related("seller").get(pk=seller_order_id)
@@ -106,19 +141,27 @@ def seller_order_transition(
         to_status=to_status,
         actor_kind=actor_kind,
         actor_id=actor_id,
-        reason=reason,
+        why=why,
         data=data,
     )
-    _order_status_sync(order=order, actor_kind=actor_kind, actor_id=actor_id, reason=reason)
+    _order_status_sync(order=order, actor_kind=actor_kind, actor_id=actor_id, why=why)
     return part
 
 
 @transaction.atomic
 def order_transition(
-    *, order_id: int, to_status: str, actor_kind: str, actor_id: int | None = None, reason: str = ""
+    *,
+    order_id: int,
+    to_status: str,
+    actor_kind: str,
+    actor_id: int | None = None,
+    reason: str = "",
+    reason_code: str = "",
+    reason_params: dict | None = None,
 ) -> Order:
     """Move every part of the order that can make the move (payment confirmed: all parts to paid; the
     shopper cancels: every part not yet shipped). Refused as a whole when no part can move."""
+    why = _Why.of(reason=reason, code=reason_code, params=reason_params)
     order = Order.objects.select_for_update().get(pk=order_id)
     parts = list(
         SellerOrder.objects.select_for_update()
@@ -150,10 +193,10 @@ def order_transition(
             to_status=to_status,
             actor_kind=actor_kind,
             actor_id=actor_id,
-            reason=reason,
+            why=why,
             data=None,
         )
-    _order_status_sync(order=order, actor_kind=actor_kind, actor_id=actor_id, reason=reason)
+    _order_status_sync(order=order, actor_kind=actor_kind, actor_id=actor_id, why=why)
     return order
 
 
@@ -171,7 +214,7 @@ def _apply(
     to_status: str,
     actor_kind: str,
     actor_id: int | None,
-    reason: str,
+    why: _Why,
     data: dict | None,
 ) -> None:
     from orders import (
@@ -196,7 +239,7 @@ def _apply(
         fields.append("completed_at")
     elif to_status == Status.CANCELLED:
         part.cancelled_at = now
-        part.cancel_reason = reason[:500]
+        part.cancel_reason = why.reason
         part.cancelled_by = actor_kind
         fields += ["cancelled_at", "cancel_reason", "cancelled_by"]
     part.save(update_fields=fields)
@@ -212,7 +255,9 @@ def _apply(
         to_status=to_status,
         actor_kind=actor_kind,
         actor_id=actor_id,
-        reason=reason[:500],
+        reason=why.reason,
+        reason_code=why.code,
+        reason_params=why.params,
         data={"refund_due": True}
         if to_status == Status.CANCELLED and from_status != Status.PENDING_PAYMENT
         else (data or {}),
@@ -221,13 +266,29 @@ def _apply(
         # An unpaid order cancelled as a whole gets one order-level mail (below), and its sellers were
         # never told about it, so nothing per part.
         transaction.on_commit(lambda: _notify(part.pk, to_status))
-    if to_status == Status.CANCELLED and from_status != Status.PENDING_PAYMENT:
-        # A paid part is refunded in full by the payments app, once the cancellation has committed.
-        part_id = part.pk
-        transaction.on_commit(lambda: _refund_cancelled(part_id))
+    publish(
+        SellerOrderStatusChanged(
+            seller_order_id=part.pk,
+            order_id=order.pk,
+            seller_id=part.seller_id,
+            from_status=from_status,
+            to_status=to_status,
+            actor_kind=actor_kind,
+        )
+    )
+    if to_status == Status.CANCELLED:
+        # A paid part is refunded in full by the payments app (its subscriber), once this has committed.
+        publish(
+            SellerOrderCancelled(
+                seller_order_id=part.pk,
+                order_id=order.pk,
+                was_paid=from_status != Status.PENDING_PAYMENT,
+                actor_kind=actor_kind,
+            )
+        )
 
 
-def _order_status_sync(*, order: Order, actor_kind: str, actor_id: int | None, reason: str) -> None:
+def _order_status_sync(*, order: Order, actor_kind: str, actor_id: int | None, why: _Why) -> None:
     statuses = list(SellerOrder.objects.filter(order_id=order.pk).values_list("status", flat=True))
     derived = order_status_derived(statuses)
     if derived == order.status:
@@ -241,7 +302,7 @@ def _order_status_sync(*, order: Order, actor_kind: str, actor_id: int | None, r
         fields.append("paid_at")
     if derived == Status.CANCELLED:
         order.cancelled_at = now
-        order.cancel_reason = reason[:500]
+        order.cancel_reason = why.reason
         fields += ["cancelled_at", "cancel_reason"]
     order.save(update_fields=fields)
     OrderEvent.objects.create(
@@ -251,8 +312,11 @@ def _order_status_sync(*, order: Order, actor_kind: str, actor_id: int | None, r
         to_status=derived,
         actor_kind=actor_kind,
         actor_id=actor_id,
-        reason=reason[:500],
+        reason=why.reason,
+        reason_code=why.code,
+        reason_params=why.params,
     )
+    _order_status_publish(order_id=order.pk, from_status=from_status, to_status=derived)
     if derived == Status.CANCELLED and from_status == Status.PENDING_PAYMENT:
         from orders.services_promotions import coupon_release
 
@@ -268,29 +332,40 @@ def _notify_unpaid_cancelled(order_id: int) -> None:
     order_unpaid_cancelled_notify(order_id=order_id)
 
 
-def _refund_cancelled(seller_order_id: int) -> None:
-    from payments.tasks import seller_order_cancel_refund_enqueue
-
-    seller_order_cancel_refund_enqueue(seller_order_id=seller_order_id)
+def _order_status_publish(*, order_id: int, from_status: str, to_status: str) -> None:
+    if to_status == Status.PAID:
+        publish(OrderPaid(order_id=order_id))
+    elif to_status == Status.CANCELLED:
+        publish(OrderCancelled(order_id=order_id, was_paid=from_status != Status.PENDING_PAYMENT))
+    elif to_status == Status.DELIVERED:
+        publish(OrderDelivered(order_id=order_id))
+    elif to_status == Status.COMPLETED:
+        publish(OrderCompleted(order_id=order_id))
 
 
 def order_note_record(
     *,
     order_id: int,
-    reason: str,
     data: dict,
+    reason: str = "",
+    reason_code: str = "",
+    reason_params: dict | None = None,
     seller_order_id: int | None = None,
     actor_kind: str = Actor.SYSTEM,
     actor_id: int | None = None,
 ) -> OrderEvent:
-    """A note on the order's timeline (no status change), e.g. a refund made by the payments app."""
+    """A note on the order's timeline (no status change), e.g. a refund made by the payments app: a system
+    note gives ``reason_code`` and its parameters (``orders.reasons``), shown in the reader's language."""
+    why = _Why.of(reason=reason, code=reason_code, params=reason_params)
     return OrderEvent.objects.create(
         order_id=order_id,
         seller_order_id=seller_order_id,
         kind=OrderEvent.Kind.NOTE,
         actor_kind=actor_kind,
         actor_id=actor_id,
-        reason=reason[:500],
+        reason=why.reason,
+        reason_code=why.code,
+        reason_params=why.params,
         data=data,
     )
 

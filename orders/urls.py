@@ -1,10 +1,9 @@
-"""Shopper pages of the orders app: cart, checkout, payment step and "My orders"."""
+"""Shopper pages of the orders app: cart, checkout and "My orders" (``marketplace.urls_shop`` mounts them in
+the "orders" namespace, with the payments app's pay page)."""
 
 from django.urls import path
 
 from orders.views import shop
-
-app_name = "orders"
 
 urlpatterns = [
     path("cart/", shop.CartView.as_view(), name="cart"),
@@ -13,7 +12,6 @@ urlpatterns = [
     path("orders/", shop.OrderListView.as_view(), name="order-list"),
     path("orders/lookup/", shop.GuestOrderLookupView.as_view(), name="guest-lookup"),
     path("orders/<str:number>/", shop.OrderDetailView.as_view(), name="order-detail"),
-    path("orders/<str:number>/pay/", shop.OrderPayView.as_view(), name="order-pay"),
     path("orders/<str:number>/cancel/", shop.OrderCancelView.as_view(), name="order-cancel"),
     path(
         "orders/<str:number>/parts/<int:part_id>/received/",

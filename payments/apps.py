@@ -8,3 +8,6 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from payments import checks  # noqa: F401  (registers the system checks)
+        from payments import subscribers
+
+        subscribers.register()

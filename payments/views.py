@@ -1,4 +1,4 @@
-"""HTTP endpoints of the payments app: Stripe's webhook, and the two JSON calls the pay page's script makes.
+"""HTTP endpoints of the payments app: Stripe's webhook, the pay page, and the two JSON calls its script makes.
 
 The pay page (``orders:order-pay``, ``static/js/payment.js``) uses server-side confirmation: Stripe.js turns
 the card into a payment-method reference in the browser, the script POSTs only that reference here
@@ -16,19 +16,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import TemplateView
 
 from common.exceptions import ApplicationError
+from common.tracking import track, visitor_id
 from orders.models import OrderStatus
-from orders.views.shop import order_for_request
+from orders.selectors import order_detail_parts
+from orders.viewer import order_for_request
 from payments.models import Payment
-from payments.services import payment_confirm, payment_refresh
+from payments.services import payment_confirm, payment_refresh, payment_start, payment_test_complete
 from payments.stripe_gateway import SignatureInvalid, webhook_event_verify
 from payments.webhooks import WebhookEventInvalid, webhook_event_store
 
@@ -190,3 +194,66 @@ class PaymentRefreshView(View):
         except ApplicationError as exc:
             return _error(exc)
         return _answer(request, payment)
+
+
+class OrderPayView(TemplateView):
+    """The payment step. With Stripe: the card form (Stripe Elements; ``static/js/payment.js`` and
+    ``payments.views`` do the rest — card numbers never reach this server). With the test provider: a
+    clearly marked page that moves no money, answered by the POST below."""
+
+    template_name = "shop/orders/pay.html"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.order = order_for_request(request, kwargs["number"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, number: str) -> HttpResponse:
+        if self.order.status != OrderStatus.PENDING_PAYMENT:
+            return redirect("orders:order-detail", number=number)
+        try:
+            payment = payment_start(order_id=self.order.pk)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("orders:order-detail", number=number)
+        track(
+            event_type="checkout_step",
+            user_id=request.user.pk if request.user.is_authenticated else None,
+            session_key=visitor_id(request),
+            properties={"step": "payment"},
+            path=request.path,
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+        parts = order_detail_parts(order_id=self.order.pk)
+        context = {"order": self.order, "payment": payment, "parts": parts}
+        if payment.provider == "stripe":
+            context["stripe"] = {
+                "js_url": settings.STRIPE_JS_URL,
+                "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+                "confirm_url": reverse("payments:payment-confirm", args=[number]),
+                "refresh_url": reverse("payments:payment-refresh", args=[number]),
+            }
+        return self.render_to_response(self.get_context_data(**context))
+
+    def post(self, request: HttpRequest, number: str) -> HttpResponse:
+        payment = Payment.objects.filter(
+            order=self.order, provider="test", pk=request.POST.get("payment") or 0
+        ).first()
+        if payment is None:
+            raise Http404
+        payment = payment_test_complete(payment_id=payment.pk, succeed=request.POST.get("outcome") == "pay")
+        self.order.refresh_from_db()
+        if payment.status == Payment.Status.FAILED:
+            messages.error(request, _("Your payment was declined. You can try again."))
+            return redirect("orders:order-pay", number=number)
+        if self.order.status == OrderStatus.PAID:
+            messages.success(request, _("Thank you! Your payment was received."))
+        elif payment.status == Payment.Status.CAPTURED and self.order.status == OrderStatus.CANCELLED:
+            # The page was left open past the payment window: the money was taken but the order is gone.
+            messages.warning(
+                request,
+                _(
+                    "Your payment arrived after this order was cancelled, so it was not placed. "
+                    "The money will be refunded."
+                ),
+            )
+        return redirect("orders:order-detail", number=number)

@@ -2,10 +2,15 @@
 
 import pytest
 
-from analytics.buffer import get_buffer
+from common.tracking_buffer import get_buffer
 from tests.caches import caches_clear
 
-pytest_plugins = ["tests.plugins.services", "tests.plugins.browser", "tests.plugins.localstripe"]
+pytest_plugins = [
+    "tests.plugins.services",
+    "tests.plugins.browser",
+    "tests.plugins.localstripe",
+    "tests.plugins.mail",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +60,9 @@ def _default_language():
 
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _domain_events_strict(settings):
+    """A subscriber that raises fails the test that published the event (production only logs it)."""
+    settings.DOMAIN_EVENTS_STRICT = True

@@ -36,7 +36,6 @@ from catalog.forms import (
 )
 from catalog.models import Product
 from common.exceptions import ApplicationError
-from orders.selectors_seller import seller_order_counts
 
 PAGE_SIZE = 25
 ATTRIBUTES_PREFIX = "attributes"
@@ -53,9 +52,13 @@ class SellerDashboardView(SellerRequiredMixin, TemplateView):
             status_counts=[(value, label, counts[value]) for value, label in Product.Status.choices],
             product_total=sum(counts.values()),
             low_stock_count=selectors_seller.seller_low_stock_count(seller_id=seller_id),
-            order_counts=seller_order_counts(seller_id=seller_id),
+            **self.dashboard_context_extra(seller_id=seller_id),
             **kwargs,
         )
+
+    def dashboard_context_extra(self, *, seller_id: int) -> dict[str, Any]:
+        """Figures of other apps (orders to ship…), added by ``marketplace.pages.portal``."""
+        return {}
 
 
 class SellerProductListView(SellerRequiredMixin, View):

@@ -24,8 +24,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from analytics.middleware import visitor_id
-from analytics.services import track
 from catalog import selectors, selectors_attributes
 from catalog.attributes import (
     PRODUCT,
@@ -40,7 +38,7 @@ from catalog.listing_cache import product_version
 from catalog.models import Category, Product, ProductVariant
 from catalog.richtext import description_plain
 from common.money import Money
-from orders.selectors_reviews import product_reviews_for_page
+from common.tracking import track, visitor_id
 
 PAGE_SIZE = 24
 
@@ -401,10 +399,14 @@ class ProductDetailView(AnonymousPageCacheMixin, StorefrontMixin, TemplateView):
             product_jsonld=_jsonld_dumps(
                 _product_jsonld(product, variants, url=url, seller_url=seller_url, image_urls=image_urls)
             ),
-            # One query; a new review, edit or reply renews the product's page generation.
-            product_reviews=product_reviews_for_page(product_id=product.pk, limit=10),
         )
+        context.update(self.product_context_extra(product))
         return context
+
+    def product_context_extra(self, product: Product) -> dict[str, Any]:
+        """What pages composed above the catalog add about the product (reviews, recommendations): see
+        ``marketplace.pages.storefront``. The catalog alone adds nothing."""
+        return {}
 
 
 class SellerStoreView(AnonymousPageCacheMixin, ProductListMixin, TemplateView):

@@ -60,7 +60,7 @@ from orders.api.serializers import (
 from orders.models import Cart, Order, OrderLine, OrderStatus, ProductReview, SellerOrder
 from orders.selectors_seller import shipping_methods_for_sellers
 from orders.transitions import CANCELLABLE_BY_SHOPPER
-from orders.views.shop import CART_SESSION_KEY, _guest_remember, cart_for_request, order_for_request
+from orders.viewer import CART_SESSION_KEY, cart_for_request, guest_remember, order_for_request
 
 TAGS = ["shopper"]
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -488,7 +488,7 @@ class CheckoutApi(ShopperApi):
         if order.buyer_id is None:
             # A guest sees the order through their session; a buyer through their account (signing out
             # ends the session anyway), so their session is not written for it.
-            _guest_remember(request._request, order.number)
+            guest_remember(request._request, order.number)
         url = request.build_absolute_uri(reverse("orders-api:order-detail", args=[order.number]))
         data = {
             "order": order,

@@ -33,7 +33,6 @@ from orders.forms_seller import (
     service_error_add,
 )
 from orders.models import OrderEvent, OrderStatus, SellerOrder, Shipment, ShippingMethod
-from payments.selectors_payouts import seller_order_commission
 
 PAGE_SIZE = 25
 ADDRESS_KEYS = ("full_name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
@@ -104,6 +103,11 @@ class SellerOrderListView(SellerRequiredMixin, View):
 class SellerOrderDetailView(_OwnedObjectMixin, SellerRequiredMixin, View):
     template_name = "seller/orders/order_detail.html"
 
+    @classmethod
+    def detail_context_extra(cls, part: SellerOrder) -> dict[str, Any]:
+        """Figures of other apps about this part (the commission), added by ``marketplace.pages.portal``."""
+        return {}
+
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return self.render_detail(request, _part_or_404(request, pk))
 
@@ -149,13 +153,15 @@ class SellerOrderDetailView(_OwnedObjectMixin, SellerRequiredMixin, View):
             "ship_lines": [(line, ship_form[name]) for line, name in ship_form.line_fields],
             "known_carriers": services_shipping.KNOWN_CARRIERS,
             "cancel_form": cancel_form or SellerOrderCancelForm(),
-            "commission": seller_order_commission(seller_id=part.seller_id, seller_order_id=part.pk),
+            **cls.detail_context_extra(part),
         }
         return TemplateResponse(request, cls.template_name, context, status=status)
 
 
 class _PostOnlyPartView(_OwnedObjectMixin, SellerRequiredMixin, View):
-    """An action on one of the seller's parts."""
+    """An action on one of the seller's parts; a refused form is shown on ``detail_view``'s page."""
+
+    detail_view: type[SellerOrderDetailView] = SellerOrderDetailView
 
     @staticmethod
     def back(part: SellerOrder) -> HttpResponse:
@@ -199,7 +205,7 @@ class SellerOrderShipView(_PostOnlyPartView):
                     % {"carrier": shipment.carrier, "number": shipment.tracking_number},
                 )
                 return self.back(part)
-        return SellerOrderDetailView.render_detail(request, part, ship_form=form)
+        return self.detail_view.render_detail(request, part, ship_form=form)
 
 
 class SellerOrderCancelView(_PostOnlyPartView):
@@ -219,11 +225,13 @@ class SellerOrderCancelView(_PostOnlyPartView):
             else:
                 messages.success(request, _("The order is cancelled; the shopper has been told why."))
                 return self.back(part)
-        return SellerOrderDetailView.render_detail(request, part, cancel_form=form)
+        return self.detail_view.render_detail(request, part, cancel_form=form)
 
 
 class SellerShipmentEventAddView(_OwnedObjectMixin, SellerRequiredMixin, View):
     """A tracking update typed by the seller for one of their parcels."""
+
+    detail_view: type[SellerOrderDetailView] = SellerOrderDetailView
 
     def lookup(self, request: HttpRequest, pk: int) -> Shipment:
         shipment = selectors_seller.seller_shipment_get(seller_id=request.seller.id, shipment_id=pk)
@@ -251,7 +259,7 @@ class SellerShipmentEventAddView(_OwnedObjectMixin, SellerRequiredMixin, View):
                 messages.success(request, _("Tracking update added."))
                 return redirect("seller:order-detail", pk=shipment.seller_order_id)
         part = _part_or_404(request, shipment.seller_order_id)
-        return SellerOrderDetailView.render_detail(
+        return self.detail_view.render_detail(
             request, part, tracking_form=form, tracking_shipment_id=shipment.pk
         )
 

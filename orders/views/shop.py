@@ -1,4 +1,4 @@
-"""Shopper pages: cart, checkout, the test payment page, "My orders", order detail with timeline and
+"""Shopper pages: cart, checkout, "My orders", order detail with timeline and
 tracking, cancellation, and the guest order look-up."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
@@ -23,65 +22,13 @@ from django.views.generic import TemplateView
 
 from accounts.permissions import ShopperRequiredMixin
 from accounts.selectors import address_list
-from analytics.middleware import visitor_id
-from analytics.services import track
 from common.exceptions import ApplicationError
+from common.tracking import track, visitor_id
 from orders import selectors, services
 from orders.forms import CancelForm, CheckoutForm, GuestOrderLookupForm
-from orders.models import Cart, Order, OrderStatus
+from orders.models import OrderStatus
 from orders.transitions import CANCELLABLE_BY_SHOPPER
-from payments.models import Payment
-from payments.services import payment_start, payment_test_complete
-
-CART_SESSION_KEY = "cart_id"
-GUEST_ORDERS_SESSION_KEY = "guest_orders"
-
-
-# --- which cart, which orders ------------------------------------------------------------------------
-
-
-def cart_for_request(request: HttpRequest, *, create: bool) -> Cart | None:
-    """A signed-in user's cart, or the visitor's cart whose id the session holds."""
-    if request.user.is_authenticated:
-        cart = Cart.objects.filter(user=request.user).first()
-        if cart is None and create:
-            cart = services.cart_create(user_id=request.user.pk)
-        return cart
-    cart_id = request.session.get(CART_SESSION_KEY)
-    cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
-    if cart is None and create:
-        cart = services.cart_create(user_id=None)
-        request.session[CART_SESSION_KEY] = cart.pk
-    return cart
-
-
-def cart_merge_at_login(sender, request, user, **kwargs) -> None:
-    """``user_logged_in`` receiver (connected in ``OrdersConfig.ready``): the visitor's cart joins the
-    user's. Sign-in keeps the session's data, so the visitor's cart id is still there."""
-    cart_id = request.session.pop(CART_SESSION_KEY, None) if hasattr(request, "session") else None
-    if cart_id:
-        services.cart_merge(from_cart_id=cart_id, user_id=user.pk)
-
-
-def _guest_numbers(request: HttpRequest) -> list[str]:
-    return list(request.session.get(GUEST_ORDERS_SESSION_KEY, []))
-
-
-def _guest_remember(request: HttpRequest, number: str) -> None:
-    numbers = _guest_numbers(request)
-    if number not in numbers:
-        request.session[GUEST_ORDERS_SESSION_KEY] = [*numbers, number][-20:]
-
-
-def order_for_request(request: HttpRequest, number: str) -> Order:
-    order = selectors.order_get_for_viewer(
-        number=number,
-        user_id=request.user.pk if request.user.is_authenticated else None,
-        guest_numbers=_guest_numbers(request),
-    )
-    if order is None:
-        raise Http404
-    return order
+from orders.viewer import cart_for_request, guest_remember, order_for_request
 
 
 def _track(request: HttpRequest, event_type: str, **properties: Any) -> None:
@@ -274,7 +221,7 @@ class CheckoutView(TemplateView):
             except ApplicationError as exc:
                 form.add_service_error(exc)
             else:
-                _guest_remember(request, order.number)
+                guest_remember(request, order.number)
                 return redirect("orders:order-pay", number=order.number)
         elif request.POST.get("action") != "place":
             _track(request, "checkout_step", step="review")
@@ -295,62 +242,6 @@ class CheckoutView(TemplateView):
         if summary.coupon_error and coupon_code:
             rebound.add_error("coupon_code", summary.coupon_error)
         return self.render_to_response(self.get_context_data(form=rebound, summary=summary))
-
-
-class OrderPayView(TemplateView):
-    """The payment step. With Stripe: the card form (Stripe Elements; ``static/js/payment.js`` and
-    ``payments.views`` do the rest — card numbers never reach this server). With the test provider: a
-    clearly marked page that moves no money, answered by the POST below."""
-
-    template_name = "shop/orders/pay.html"
-
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.order = order_for_request(request, kwargs["number"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request: HttpRequest, number: str) -> HttpResponse:
-        if self.order.status != OrderStatus.PENDING_PAYMENT:
-            return redirect("orders:order-detail", number=number)
-        try:
-            payment = payment_start(order_id=self.order.pk)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return redirect("orders:order-detail", number=number)
-        _track(request, "checkout_step", step="payment")
-        parts = selectors.order_detail_parts(order_id=self.order.pk)
-        context = {"order": self.order, "payment": payment, "parts": parts}
-        if payment.provider == "stripe":
-            context["stripe"] = {
-                "js_url": settings.STRIPE_JS_URL,
-                "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
-                "confirm_url": reverse("payments:payment-confirm", args=[number]),
-                "refresh_url": reverse("payments:payment-refresh", args=[number]),
-            }
-        return self.render_to_response(self.get_context_data(**context))
-
-    def post(self, request: HttpRequest, number: str) -> HttpResponse:
-        payment = Payment.objects.filter(
-            order=self.order, provider="test", pk=request.POST.get("payment") or 0
-        ).first()
-        if payment is None:
-            raise Http404
-        payment = payment_test_complete(payment_id=payment.pk, succeed=request.POST.get("outcome") == "pay")
-        self.order.refresh_from_db()
-        if payment.status == Payment.Status.FAILED:
-            messages.error(request, _("Your payment was declined. You can try again."))
-            return redirect("orders:order-pay", number=number)
-        if self.order.status == OrderStatus.PAID:
-            messages.success(request, _("Thank you! Your payment was received."))
-        elif payment.status == Payment.Status.CAPTURED and self.order.status == OrderStatus.CANCELLED:
-            # The page was left open past the payment window: the money was taken but the order is gone.
-            messages.warning(
-                request,
-                _(
-                    "Your payment arrived after this order was cancelled, so it was not placed. "
-                    "The money will be refunded."
-                ),
-            )
-        return redirect("orders:order-detail", number=number)
 
 
 # --- my orders ------------------------------------------------------------------------------------------
@@ -438,7 +329,7 @@ class GuestOrderLookupView(TemplateView):
                 number=form.cleaned_data["number"], email=form.cleaned_data["email"]
             )
             if order is not None:
-                _guest_remember(request, order.number)
+                guest_remember(request, order.number)
                 return HttpResponseRedirect(reverse("orders:order-detail", args=[order.number]))
             # Same answer for a wrong number and a wrong e-mail: the form reveals nothing.
             form.add_error(None, _("We could not find an order with this number and e-mail."))

@@ -2,9 +2,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from analytics.middleware import VISITOR_COOKIE
 from analytics.models import Event
 from analytics.services import events_flush
+from common.tracking import VISITOR_COOKIE
 from tests.factories import OperatorFactory, UserFactory
 
 pytestmark = [pytest.mark.urls("tests.analytics.urls"), pytest.mark.django_db]

@@ -3,10 +3,11 @@ import json
 import pytest
 from django.utils import timezone
 
-from analytics.buffer import MemoryBuffer, get_buffer
 from analytics.models import Event
-from analytics.services import events_flush, track
-from analytics.useragents import classify_user_agent
+from analytics.services import events_flush
+from common.tracking import track
+from common.tracking_buffer import MemoryBuffer, get_buffer
+from common.useragents import classify_user_agent
 from tests.factories import ProductFactory, UserFactory
 
 CHROME_DESKTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36"

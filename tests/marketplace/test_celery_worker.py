@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from analytics.buffer import get_buffer
 from analytics.models import Event
-from analytics.services import track
 from analytics.tasks import events_flush_task
+from common.tracking import track
+from common.tracking_buffer import get_buffer
 from marketplace.celery import ping
 from tests.factories import UserFactory
 

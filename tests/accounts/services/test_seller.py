@@ -10,8 +10,8 @@ from accounts.services import (
     seller_status_transition,
     seller_suspend,
 )
-from analytics.buffer import get_buffer
 from common.exceptions import ApplicationError
+from common.tracking_buffer import get_buffer
 from tests.factories import OperatorFactory, SellerProfileFactory, UserFactory
 
 Status = SellerProfile.Status

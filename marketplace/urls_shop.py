@@ -1,0 +1,20 @@
+"""The storefront's "catalog" and "orders" namespaces, composed from each app's shopper pages with the
+pages of ``marketplace.pages`` that show several apps (the product page with its reviews) and the pay
+page, which is the payments app's view of an order."""
+
+from django.urls import path
+
+from catalog.urls import urlpatterns as catalog_app_patterns
+from marketplace.pages.storefront import ProductDetailPage
+from marketplace.urls_compose import patterns_with_views
+from orders.urls import urlpatterns as orders_app_patterns
+from payments.views import OrderPayView
+
+catalog_patterns = patterns_with_views(
+    catalog_app_patterns, **{"product-detail": ProductDetailPage.as_view()}
+)
+
+orders_patterns = [
+    *orders_app_patterns,
+    path("orders/<str:number>/pay/", OrderPayView.as_view(), name="order-pay"),
+]
