@@ -28,7 +28,6 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from catalog import selectors
-from catalog.listing_cache import listing_cache_invalidate
 from catalog.models import (
     Category,
     CategoryAttribute,
@@ -39,12 +38,14 @@ from catalog.models import (
     Tag,
 )
 from catalog.screening import REASON_PREFIX
-from catalog.search import product_search_vector_refresh, product_search_vector_refresh_category
+from catalog.search import product_search_vector_refresh_category
+from catalog.services_listing import product_operator_update
 from catalog.services_review import (
     product_operator_delist,
     product_review_approve,
     product_review_reject,
 )
+from common.admin import ServiceAdminMixin, ServiceModelForm
 from common.exceptions import ApplicationError
 from common.money import format_money
 
@@ -202,32 +203,78 @@ class ProductStatusEventInline(admin.TabularInline):
 
 
 class ProductVariantInline(admin.TabularInline):
+    """The listing's SKUs, read-only: SKU codes, prices and stock change through the seller's services
+    (SKU codes are unique, stock is reserved by checkout under a row lock)."""
+
     model = ProductVariant
     extra = 0
-    fields = ("sku", "name", "price_amount", "compare_at_amount", "currency", "stock", "position")
-    # Prices and stock change through catalog services (stock is reserved by checkout under a row lock).
-    readonly_fields = ("price_amount", "compare_at_amount", "currency", "stock")
+    fields = ("sku", "name", "price", "compare_at_price", "stock", "position")
+    readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("price"))
+    def price(self, obj: ProductVariant) -> str:
+        return format_money(obj.price_amount, obj.currency)
+
+    @admin.display(description=_("compare-at price"))
+    def compare_at_price(self, obj: ProductVariant) -> str:
+        if obj.compare_at_amount is None:
+            return ""
+        return format_money(obj.compare_at_amount, obj.currency)
+
+
+class ProductAdminForm(ServiceModelForm):
+    """Checks the shape only; ``product_operator_update`` checks the rules the seller's own edit meets
+    and refreshes what depends on the listing (search document, listing caches)."""
+
+    service_field_map = {"category_id": "category"}
+
+    class Meta:
+        model = Product
+        fields = ("title", "category", "brand", "condition", "tags", "description")
+
+    def service_save(self) -> Product:
+        data = self.cleaned_data
+        return product_operator_update(
+            product_id=self.instance.pk,
+            actor_id=self.actor_id,
+            title=data["title"],
+            category_id=data["category"].pk,
+            description=data.get("description", ""),
+            brand=data.get("brand", ""),
+            condition=data["condition"],
+            tag_names=[tag.name for tag in data.get("tags") or []],
+        )
+
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Operators correct a listing's text, category, condition and tags through
+    ``product_operator_update``; the seller, the slug (shared links keep working), SKUs and status are
+    read-only (status changes are the actions below). Listings come from sellers: no add, and delist
+    rather than delete."""
+
+    form = ProductAdminForm
     list_display = ("title", "seller", "category", "status", "condition", "from_price", "published_at")
     list_filter = ("status", "condition", ("category", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("seller", "category")
     search_fields = ("title", "slug", "brand", "seller__shop_name")
-    raw_id_fields = ("seller", "category")
+    raw_id_fields = ("category",)
     autocomplete_fields = ("tags",)
     date_hierarchy = "published_at"
     inlines = [ProductVariantInline, ProductStatusEventInline]
     actions = ["approve_listings", "reject_listings", "delist_listings"]
     readonly_fields = (
+        "slug",
+        "seller",
         "status",
-        "price_amount",
-        "currency",
+        "from_price",
         "sales_count",
         "rating_avg",
         "rating_count",
@@ -245,8 +292,7 @@ class ProductAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "status",
-                    "price_amount",
-                    "currency",
+                    "from_price",
                     "published_at",
                     "sales_count",
                     "rating_avg",
@@ -262,11 +308,11 @@ class ProductAdmin(admin.ModelAdmin):
     def from_price(self, obj: Product) -> str:
         return format_money(obj.price_amount, obj.currency)
 
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
-        # Title, brand, tags, description and category feed the search document and the listing cards.
-        super().save_related(request, form, formsets, change)
-        product_search_vector_refresh(product_ids=[form.instance.pk])
-        listing_cache_invalidate()
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
     @admin.action(description=_("Approve selected listings (pending review)"), permissions=["change"])
     def approve_listings(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:

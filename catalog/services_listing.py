@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from catalog.attributes import (
     PRODUCT,
     VARIANT,
@@ -703,4 +704,42 @@ def product_patch(
         tag_names=[tag.name for tag in product.tags.all()] if tag_names is None else tag_names,
         attributes=attributes,
         variants=rows,
+    )
+
+
+# --- operators' edits (the admin) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def product_operator_update(
+    *,
+    product_id: int,
+    actor_id: int,
+    title: str,
+    category_id: int,
+    description: str = "",
+    brand: str = "",
+    condition: str = Product.Condition.NEW,
+    tag_names: Sequence[str] = (),
+) -> Product:
+    """An operator corrects a listing's text, category, condition or tags with the seller's own checks and
+    side effects (attributes re-checked on a category move, rich text sanitised, search document and
+    listing caches refreshed). Its seller, SKUs and status are not an operator's edit."""
+    if not User.objects.filter(pk=actor_id, is_active=True, is_staff=True).exists():
+        raise ApplicationError(
+            _("Only operators can edit other sellers' listings."), extra={"actor": ["not an operator"]}
+        )
+    seller_id = Product.objects.filter(pk=product_id).values_list("seller_id", flat=True).first()
+    if seller_id is None:
+        raise ListingNotFound(_("This listing does not exist."), extra={"product": ["not found"]})
+    return product_patch(
+        seller_id=seller_id,
+        product_id=product_id,
+        actor_id=actor_id,
+        title=title,
+        category_id=category_id,
+        description=description,
+        brand=brand,
+        condition=condition,
+        tag_names=tag_names,
     )
