@@ -13,10 +13,7 @@ import logging
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -29,6 +26,7 @@ from catalog.screening import (
 )
 from catalog.transitions import IllegalTransition, product_transition
 from common.exceptions import ApplicationError
+from common.tasks import email_send_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -209,8 +207,8 @@ def product_operator_delist(*, product_id: int, actor_id: int, reason: str) -> P
 
 
 def listing_status_email_send(*, event_id: int) -> None:
-    """Tell the seller what an operator decided on their listing. Runs after commit, outside any lock; a
-    mail failure is logged and never undoes the decision."""
+    """Tell the seller what an operator decided on their listing. Runs after commit, outside any lock; the
+    mail is sent by a worker (``common.email_send``), so a failure never undoes or delays the decision."""
     event = ProductStatusEvent.objects.select_related("product__seller__user").filter(pk=event_id).first()
     if event is None:
         return
@@ -219,17 +217,15 @@ def listing_status_email_send(*, event_id: int) -> None:
         return
     product = event.product
     user = product.seller.user
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {
+    email_send_enqueue(
+        to=user.email,
+        language=user.preferred_language,
+        template="emails/catalog/listing_status",
+        context={
             "kind": kind,
             "name": user.public_name,
             "title": product.title,
             "shop": product.seller.shop_name,
             "reason": "" if kind == "approved" else event.reason,
-        }
-        subject = " ".join(render_to_string("emails/catalog/listing_status_subject.txt", context).split())
-        body = render_to_string("emails/catalog/listing_status_body.txt", context)
-    try:
-        send_mail(subject, body, None, [user.email])
-    except Exception:
-        logger.exception("listing status e-mail failed for event %s", event_id)
+        },
+    )

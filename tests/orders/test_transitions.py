@@ -7,8 +7,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from common import mail as common_mail
 from common.exceptions import ApplicationError
-from orders import notifications
 from orders.models import OrderEvent, OrderStatus, SellerOrder, Shipment
 from orders.services import order_payment_confirmed
 from orders.transitions import (
@@ -330,7 +330,7 @@ def test_mails_are_written_in_each_recipients_language(
             rendered_in.append((context["kind"], translation.get_language()))
         return render_to_string(template_name, context)
 
-    monkeypatch.setattr(notifications, "render_to_string", render_spy)
+    monkeypatch.setattr(common_mail, "render_to_string", render_spy)
     with django_capture_on_commit_callbacks(execute=True):
         order_payment_confirmed(order_id=order.pk, amount=order.total_amount, currency=order.currency)
         seller_order_transition(seller_order_id=part.pk, to_status=S.SHIPPED, actor_kind=Actor.SELLER)

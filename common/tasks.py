@@ -1,0 +1,66 @@
+"""The one e-mail task, ``common.email_send``, and the helper that schedules it.
+
+Domain code (``orders.notifications``, catalog's listing review, accounts' seller review) decides who is
+told what, after its change has committed, and calls ``email_send_enqueue`` with JSON values: recipient,
+language, template and a small context of strings and numbers (never model instances). A worker renders
+the message in that language and sends it. What a mail server can fix by waiting (unreachable, hung up,
+timed out, a 4xx answer) is retried with exponential backoff, ``MAX_RETRIES`` times; a permanent answer
+fails the task at once. Delivery is at least once: a worker lost between the send and the ack sends it
+again (``acks_late``), which beats losing the mail.
+
+Without a broker (the embedded mode) the task runs in the calling process, retries included (back to
+back, without the waits), so the demo's console mails and the tests' ``mail.outbox`` behave as before.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from common.mail import email_send, smtp_error_is_transient
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 5
+
+
+def email_retry_countdown(retries: int) -> int:
+    """Seconds before the next attempt: 1, 2, 4, 8 then 15 minutes — half an hour in all."""
+    return min(900, 60 * 2**retries)
+
+
+@shared_task(
+    name="common.email_send",
+    bind=True,
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+    # EMAIL_TIMEOUT bounds each socket operation; these bound the whole conversation with the server.
+    soft_time_limit=60,
+    time_limit=90,
+    # Nobody waits for a mail's result.
+    ignore_result=True,
+)
+def email_send_task(self, to: str, language: str, template: str, context: dict[str, Any]) -> None:
+    try:
+        email_send(to=to, language=language, template=template, context=context)
+    except Exception as exc:
+        if not (isinstance(exc, SoftTimeLimitExceeded) or smtp_error_is_transient(exc)):
+            raise
+        retries = self.request.retries
+        logger.warning("e-mail %s to %s failed (attempt %s): %r", template, to, retries + 1, exc)
+        raise self.retry(exc=exc, countdown=email_retry_countdown(retries)) from None
+
+
+def email_send_enqueue(*, to: str, language: str, template: str, context: dict[str, Any]) -> None:
+    """Schedule one message; call it only once the change the mail is about has committed. A broker that
+    is down — or, without one, a send that failed for good in this process — is logged: a mail never
+    fails the request or task that caused it."""
+    try:
+        email_send_task.apply_async(
+            kwargs={"to": to, "language": language, "template": template, "context": context}
+        )
+    except Exception:
+        logger.exception("e-mail %s to %s was not sent", template, to)
