@@ -21,16 +21,10 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
-from accounts.authentication import SellerApiKeyAuthentication
-from accounts.permissions import IsApprovedSeller
+from accounts.api import SellerApi
 from catalog import selectors_seller, services_listing
 from catalog.models import Product, ProductVariant, StockMovement
 from common.exceptions import ApplicationError
@@ -83,35 +77,6 @@ def _field_errors(exc: ApplicationError, *, rename: dict[str, str] | None = None
     for key in exc.extra:
         errors[rename.get(key, key)] = [exc.message]
     return errors
-
-
-class SellerApiPagination(PageNumberPagination):
-    page_size = 24
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
-
-class SellerApi(GenericAPIView):
-    """What every seller endpoint shares: who may call it, how often, and how lists are paged."""
-
-    # The API key first: its ``WWW-Authenticate`` header makes a request without credentials a 401.
-    authentication_classes = [SellerApiKeyAuthentication, SessionAuthentication]
-    permission_classes = [IsApprovedSeller]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "seller-api"
-    parser_classes = [JSONParser]
-    pagination_class = SellerApiPagination
-    filter_backends: list = []
-
-    @staticmethod
-    def _parse(serializer_class, data, *, partial: bool = False) -> dict[str, Any]:
-        serializer = serializer_class(data=data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def _page(self, queryset, serializer_class) -> Response:
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(serializer_class(page, many=True).data)
 
 
 # --- serializers ----------------------------------------------------------------------------------

@@ -26,13 +26,14 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from catalog.api.seller import SellerApi
+from accounts.api import SellerApi
 from common.exceptions import ApplicationError
 from orders import selectors_reviews, selectors_seller, services_reviews, services_shipping
 from orders.api.serializers import (
     OrderLineSerializer,
     ProductReviewSerializer,
     ShipmentSerializer,
+    StoredReasonField,
     TimelineEventSerializer,
     order_status_field,
     shipment_status_field,
@@ -109,7 +110,7 @@ class SellerOrderDetailSerializer(_SellerOrderBaseSerializer):
     shipped_at = serializers.DateTimeField(allow_null=True)
     delivered_at = serializers.DateTimeField(allow_null=True)
     cancelled_at = serializers.DateTimeField(allow_null=True)
-    cancel_reason = serializers.CharField()
+    cancel_reason = StoredReasonField()
     cancelled_by = serializers.CharField()
     lines = SellerOrderLineSerializer(many=True, source="lines.all")
     shipments = ShipmentSerializer(many=True, source="shipments.all")
