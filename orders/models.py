@@ -177,7 +177,11 @@ class OrderEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Typed by a person: shown verbatim. Written by the system: an English rendering of ``reason_code``.
     reason = models.CharField(max_length=500, blank=True)
+    # A system reason (``orders.reasons``), translated for whoever reads the timeline, with its parameters.
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -186,6 +190,19 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status} -> {self.to_status}"
+
+    @property
+    def reason_display(self) -> str:
+        """The reason in the reader's (active) language; a reason someone typed, as typed."""
+        from orders.reasons import reason_text
+
+        return reason_text(code=self.reason_code, params=self.reason_params, fallback=self.reason)
+
+    @property
+    def shipment_status_display(self) -> str:
+        """The label of a shipment event's tracking status."""
+        status = (self.data or {}).get("status", "")
+        return str(Shipment.Status(status).label) if status in Shipment.Status.values else status
 
 
 class Cart(models.Model):

@@ -1,8 +1,11 @@
-"""Operators' tools for commissions and payouts: commission rates per category and per seller, and the
-payouts list with "mark paid (with reference)", "mark failed" and "run payouts now".
+"""Operators' tools for commissions and payouts: commission rates per category and per seller, the
+sellers' payout accounts (read-only, with their history), and the payouts list with "mark paid (with
+reference)", "mark failed" and "run payouts now".
 
-Payout money and status are read-only here: every change goes through ``payments.services_payouts``,
-which checks the status table and posts the ledger entry.
+Commission rates change only through ``payments.commissions`` (``category_commission_*``,
+``seller_commission_*``), which keep a history row naming the operator. Payout money and status are
+read-only here: every change goes through ``payments.services_payouts``, which checks the status table
+and posts the ledger entry.
 """
 
 from __future__ import annotations
@@ -20,39 +23,135 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import HistoryAdmin, ServiceHistoryAdmin, ServiceModelForm
 from common.exceptions import ApplicationError
 from common.money import format_money
-from payments import selectors_payouts, services_payouts
+from payments import commissions, selectors_payouts, services_payouts
 from payments.forms_payouts import PayoutFailureForm
-from payments.models import CategoryCommission, Payout, SellerCommission
+from payments.models import CategoryCommission, Payout, SellerCommission, SellerPayoutAccount
 from payments.selectors_payouts import rate_percent_text
+
+# --- commission rates ---------------------------------------------------------------------------------
+
+
+class CategoryCommissionForm(ServiceModelForm):
+    class Meta:
+        model = CategoryCommission
+        fields = ("category", "rate_bp")
+
+    def service_save(self) -> CategoryCommission:
+        rate_bp = self.cleaned_data["rate_bp"]
+        if self.instance.pk:
+            return commissions.category_commission_update(
+                category_id=self.instance.category_id, rate_bp=rate_bp, actor_id=self.actor_id
+            )
+        return commissions.category_commission_create(
+            category_id=self.cleaned_data["category"].pk, rate_bp=rate_bp, actor_id=self.actor_id
+        )
+
+
+class SellerCommissionForm(ServiceModelForm):
+    class Meta:
+        model = SellerCommission
+        fields = ("seller", "rate_bp", "note")
+
+    def service_save(self) -> SellerCommission:
+        data = self.cleaned_data
+        if self.instance.pk:
+            return commissions.seller_commission_update(
+                seller_id=self.instance.seller_id,
+                rate_bp=data["rate_bp"],
+                note=data.get("note", ""),
+                actor_id=self.actor_id,
+            )
+        return commissions.seller_commission_create(
+            seller_id=data["seller"].pk,
+            rate_bp=data["rate_bp"],
+            note=data.get("note", ""),
+            actor_id=self.actor_id,
+        )
+
+
+class _CommissionAdmin(ServiceHistoryAdmin):
+    """Rates change through ``payments.commissions``; the category or seller of a rate is fixed once set
+    (remove the rate and add another instead)."""
+
+    owner_field = ""
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return ("updated_at",) if obj is None else (self.owner_field, "updated_at")
+
+    @admin.display(description=_("rate (%)"))
+    def rate_percent(self, obj) -> str:
+        return f"{rate_percent_text(obj.rate_bp)} %"
+
+    def _delete(self, request: HttpRequest, obj) -> None:
+        raise NotImplementedError
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        try:
+            self._delete(request, obj)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset.order_by("pk"):
+            self.delete_model(request, obj)
 
 
 @admin.register(CategoryCommission)
-class CategoryCommissionAdmin(admin.ModelAdmin):
+class CategoryCommissionAdmin(_CommissionAdmin):
     """A category's rate applies to its subcategories unless they have their own; a seller's own rate
     beats every category rate. Changes apply to payments captured afterwards."""
 
+    form = CategoryCommissionForm
+    owner_field = "category"
     list_display = ("category", "rate_bp", "rate_percent", "updated_at")
     search_fields = ("category__name",)
     list_select_related = ("category",)
     raw_id_fields = ("category",)
 
-    @admin.display(description=_("rate (%)"))
-    def rate_percent(self, obj: CategoryCommission) -> str:
-        return f"{rate_percent_text(obj.rate_bp)} %"
+    def _delete(self, request: HttpRequest, obj: CategoryCommission) -> None:
+        commissions.category_commission_delete(category_id=obj.category_id, actor_id=request.user.pk)
 
 
 @admin.register(SellerCommission)
-class SellerCommissionAdmin(admin.ModelAdmin):
+class SellerCommissionAdmin(_CommissionAdmin):
+    form = SellerCommissionForm
+    owner_field = "seller"
     list_display = ("seller", "rate_bp", "rate_percent", "note", "updated_at")
     search_fields = ("seller__shop_name",)
     list_select_related = ("seller",)
     raw_id_fields = ("seller",)
 
-    @admin.display(description=_("rate (%)"))
-    def rate_percent(self, obj: SellerCommission) -> str:
-        return f"{rate_percent_text(obj.rate_bp)} %"
+    def _delete(self, request: HttpRequest, obj: SellerCommission) -> None:
+        commissions.seller_commission_delete(seller_id=obj.seller_id, actor_id=request.user.pk)
+
+
+# --- payout accounts ----------------------------------------------------------------------------------
+
+
+@admin.register(SellerPayoutAccount)
+class SellerPayoutAccountAdmin(HistoryAdmin):
+    """Where each seller's payouts go, and who changed it when (sellers set it on their payout page,
+    through ``services_payouts.seller_payout_account_update``). Read-only here."""
+
+    list_display = ("seller", "provider", "account_holder", "bank_account", "stripe_account_id", "updated_at")
+    list_filter = ("provider",)
+    search_fields = ("seller__shop_name", "account_holder", "stripe_account_id")
+    list_select_related = ("seller",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+# --- payouts ------------------------------------------------------------------------------------------
 
 
 class PayoutReferencesForm(forms.Form):

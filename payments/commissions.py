@@ -14,6 +14,9 @@ platform tiers), which the platform funds. So for each line::
 
 A refund gives back commission and unwinds the platform's discount in proportion to the part of the line
 refunded, cumulatively (the sum over several partial refunds equals what a single full refund gives).
+
+Operators set the rates (``category_commission_*``, ``seller_commission_*``); each change keeps a history
+row naming the operator. A new rate applies to payments captured afterwards.
 """
 
 from __future__ import annotations
@@ -22,10 +25,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
+from accounts.models import SellerProfile, User
+from catalog.models import Category
 from catalog.selectors_paths import product_category_lineages
 from common.exceptions import ApplicationError
+from common.services import model_update
 from orders.models import Coupon, Order, OrderLine, SellerOrder
 from orders.pricing import COUPON, PLATFORM_TIER
 from payments.ledger import SellerAllocation
@@ -239,3 +247,130 @@ def refund_split(
 
 def _share(amount: int, part: int, whole: int) -> int:
     return amount * part // whole
+
+
+# --- rates (operators) --------------------------------------------------------------------------------
+
+RATE_BP_MAX = 10_000
+
+
+def _history_user_set(instance: CategoryCommission | SellerCommission, actor_id: int | None) -> None:
+    """Name the operator on the history row the write leaves, also outside a request (a command)."""
+    if actor_id is not None:
+        instance._history_user = User.objects.filter(pk=actor_id).first()  # type: ignore[union-attr]
+
+
+def _rate_check(rate_bp: int) -> None:
+    if isinstance(rate_bp, bool) or not isinstance(rate_bp, int) or not 0 <= rate_bp <= RATE_BP_MAX:
+        message = _("Enter a rate from 0 to 10000 basis points (0 to 100 %).")
+        raise CommissionError(message, extra={"rate_bp": [message]})
+
+
+def _commission_save(instance: CategoryCommission | SellerCommission, *, key: str, taken: str) -> None:
+    """Validate and insert; ``taken`` is the refusal when the category or seller already has a rate."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+        if key in errors:
+            errors[key] = [taken]
+        raise CommissionError(next(iter(errors.values()))[0], extra=errors) from exc
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:  # a concurrent operator set one between the check and the insert
+        raise CommissionError(taken, extra={key: [taken]}) from exc
+
+
+def _locked(model: type, *, actor_id: int | None, what: str, **lookup: int):
+    row = model.objects.select_for_update().filter(**lookup).first()
+    if row is None:
+        raise CommissionError(what, extra={"id": ["not found"]})
+    _history_user_set(row, actor_id)
+    return row
+
+
+@transaction.atomic
+def category_commission_create(*, category_id: int, rate_bp: int, actor_id: int | None) -> CategoryCommission:
+    """A rate for a category and, unless they have their own, its subcategories."""
+    _rate_check(rate_bp)
+    if not Category.objects.filter(pk=category_id).exists():
+        raise CommissionError(_("This category does not exist."), extra={"category": ["not found"]})
+    commission = CategoryCommission(category_id=category_id, rate_bp=rate_bp)
+    _history_user_set(commission, actor_id)
+    _commission_save(
+        commission, key="category", taken=_("This category already has a rate: change that one instead.")
+    )
+    return commission
+
+
+@transaction.atomic
+def category_commission_update(*, category_id: int, rate_bp: int, actor_id: int | None) -> CategoryCommission:
+    _rate_check(rate_bp)
+    commission = _locked(
+        CategoryCommission,
+        actor_id=actor_id,
+        what=_("This category has no rate of its own."),
+        category_id=category_id,
+    )
+    model_update(instance=commission, fields=["rate_bp"], data={"rate_bp": rate_bp})
+    return commission
+
+
+@transaction.atomic
+def category_commission_delete(*, category_id: int, actor_id: int | None) -> None:
+    """The category falls back to its nearest ancestor's rate (or the default)."""
+    _locked(
+        CategoryCommission,
+        actor_id=actor_id,
+        what=_("This category has no rate of its own."),
+        category_id=category_id,
+    ).delete()
+
+
+@transaction.atomic
+def seller_commission_create(
+    *, seller_id: int, rate_bp: int, note: str = "", actor_id: int | None
+) -> SellerCommission:
+    """A seller's own rate, which beats every category rate."""
+    _rate_check(rate_bp)
+    if not SellerProfile.objects.filter(pk=seller_id).exists():
+        raise CommissionError(_("This seller does not exist."), extra={"seller": ["not found"]})
+    commission = SellerCommission(seller_id=seller_id, rate_bp=rate_bp, note=note.strip())
+    _history_user_set(commission, actor_id)
+    _commission_save(
+        commission, key="seller", taken=_("This seller already has a rate: change that one instead.")
+    )
+    return commission
+
+
+@transaction.atomic
+def seller_commission_update(
+    *, seller_id: int, rate_bp: int, note: str = "", actor_id: int | None
+) -> SellerCommission:
+    _rate_check(rate_bp)
+    commission = _locked(
+        SellerCommission,
+        actor_id=actor_id,
+        what=_("This seller has no rate of their own."),
+        seller_id=seller_id,
+    )
+    try:
+        model_update(
+            instance=commission, fields=["rate_bp", "note"], data={"rate_bp": rate_bp, "note": note.strip()}
+        )
+    except ValidationError as exc:
+        errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+        raise CommissionError(next(iter(errors.values()))[0], extra=errors) from exc
+    return commission
+
+
+@transaction.atomic
+def seller_commission_delete(*, seller_id: int, actor_id: int | None) -> None:
+    """The seller's lines go back to the category rates."""
+    _locked(
+        SellerCommission,
+        actor_id=actor_id,
+        what=_("This seller has no rate of their own."),
+        seller_id=seller_id,
+    ).delete()

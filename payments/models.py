@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.models import TimeStampedModel
 
@@ -286,6 +287,7 @@ class CategoryCommission(TimeStampedModel):
 
     category = models.OneToOneField("catalog.Category", on_delete=models.CASCADE, related_name="+")
     rate_bp = models.PositiveIntegerField(_("rate (basis points)"), validators=RATE_BP_VALIDATORS)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -304,6 +306,7 @@ class SellerCommission(TimeStampedModel):
     seller = models.OneToOneField("accounts.SellerProfile", on_delete=models.CASCADE, related_name="+")
     rate_bp = models.PositiveIntegerField(_("rate (basis points)"), validators=RATE_BP_VALIDATORS)
     note = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -357,6 +360,7 @@ class SellerPayoutAccount(TimeStampedModel):
     # Shown masked; the full number is what the operator needs for a manual transfer.
     bank_account = models.CharField(_("bank account (IBAN or number)"), max_length=64, blank=True)
     stripe_account_id = models.CharField(_("Stripe account"), max_length=64, blank=True)
+    history = HistoricalRecords()
 
     def __str__(self) -> str:
         return f"{self.seller_id} {self.provider}"
