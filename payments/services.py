@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from common.exceptions import ApplicationError
 from common.money import Money
 from orders.models import Order, OrderLine, OrderStatus, SellerOrder
+from orders.reasons import ReasonCode, choice_param, money_param, reason_stored_text
 from orders.services import order_payment_confirmed
 from payments import ledger
 from payments.commissions import RefundedSoFar, order_allocate, refund_split, seller_order_refunded
@@ -673,14 +674,14 @@ def _refund_restock(refund: Refund, *, order_id: int) -> None:
 def _refund_note(refund: Refund, *, succeeded: bool) -> None:
     from orders.transitions import order_note_record
 
-    amount = Money(refund.amount, refund.currency).format()
-    reason = (
-        _("Refund of %(amount)s (%(why)s)") if succeeded else _("Refund of %(amount)s failed (%(why)s)")
-    ) % {"amount": amount, "why": refund.get_reason_display()}
     order_note_record(
         order_id=refund.payment.order_id,
         seller_order_id=refund.seller_order_id,
-        reason=reason,
+        reason_code=ReasonCode.REFUND_SUCCEEDED if succeeded else ReasonCode.REFUND_FAILED,
+        reason_params={
+            "amount": money_param(refund.amount, refund.currency),
+            "why": choice_param("payments.Refund.reason", refund.reason),
+        },
         data={
             "refund_id": refund.pk,
             "amount": refund.amount,
@@ -719,7 +720,7 @@ def _refunds_reconcile(payment: Payment, facts: tuple[RefundFact, ...]) -> None:
             amount=fact.amount,
             currency=payment.currency,
             reason=Refund.Reason.OTHER,
-            note=_("Refunded at the payment provider (not through the marketplace)."),
+            note=reason_stored_text(code=ReasonCode.REFUNDED_AT_PROVIDER),
             status=Refund.Status.PENDING,
             reference=fact.reference,
             idempotency_key=f"provider:{payment.provider}:{fact.reference}"[:120],
@@ -749,7 +750,7 @@ def payment_late_refund(*, payment_id: int) -> Refund | None:
             shipping_amount=None,
             whole=True,
             restock=False,
-            note="" if cancelled else _("A second payment for an order already paid."),
+            note="" if cancelled else reason_stored_text(code=ReasonCode.SECOND_PAYMENT),
             requested_by_id=None,
         )
     except RefundError:
@@ -865,8 +866,8 @@ def payment_dispute_record(*, payment_id: int, dispute_reference: str, amount: i
     if created:
         order_note_record(
             order_id=payment.order_id,
-            reason=_("The payment of %(amount)s was disputed by the card holder (%(reference)s).")
-            % {"amount": Money(amount, payment.currency).format(), "reference": dispute_reference},
+            reason_code=ReasonCode.PAYMENT_DISPUTED,
+            reason_params={"amount": money_param(amount, payment.currency), "reference": dispute_reference},
             data={"dispute": dispute_reference, "amount": amount, "payment_id": payment.pk},
         )
     return created

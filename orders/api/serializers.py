@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from orders.models import OrderEvent, OrderStatus, Shipment
+from orders.reasons import stored_reason_display
 from orders.selectors import CartSummary
 
 
@@ -63,6 +64,14 @@ def event_kind_field(**kwargs) -> EnumChoiceField:
 
 def actor_field(**kwargs) -> EnumChoiceField:
     return EnumChoiceField(component_name="OrderEventActor", choices=OrderEvent.Actor.choices, **kwargs)
+
+
+class StoredReasonField(serializers.CharField):
+    """A reason stored as text (an order's ``cancel_reason``): in the request's language when the system
+    wrote it, as typed when a person did."""
+
+    def to_representation(self, value: Any) -> str:
+        return stored_reason_display(str(value or ""))
 
 
 # --- references -----------------------------------------------------------------------------------------
@@ -285,7 +294,7 @@ class OrderPartSerializer(serializers.Serializer):
     shipped_at = serializers.DateTimeField(allow_null=True)
     delivered_at = serializers.DateTimeField(allow_null=True)
     cancelled_at = serializers.DateTimeField(allow_null=True)
-    cancel_reason = serializers.CharField()
+    cancel_reason = StoredReasonField()
     lines = OrderLineSerializer(many=True, source="lines.all")
     shipments = ShipmentSerializer(many=True, source="shipments.all")
 
@@ -296,7 +305,15 @@ class TimelineEventSerializer(serializers.Serializer):
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     actor_kind = actor_field()
-    reason = serializers.CharField()
+    reason_code = serializers.CharField(
+        help_text=_(
+            "A stable code for a reason the system wrote (e.g. payment_expired); empty when a person typed it."
+        )
+    )
+    reason = serializers.CharField(
+        source="reason_display",
+        help_text=_("The reason in the request's language; a reason a person typed, as typed."),
+    )
     seller_order = serializers.IntegerField(
         source="seller_order_id", allow_null=True, help_text=_("The part concerned; null for the order.")
     )
@@ -348,7 +365,7 @@ class OrderDetailSerializer(serializers.Serializer):
     placed_at = serializers.DateTimeField(source="order.placed_at")
     paid_at = serializers.DateTimeField(source="order.paid_at", allow_null=True)
     cancelled_at = serializers.DateTimeField(source="order.cancelled_at", allow_null=True)
-    cancel_reason = serializers.CharField(source="order.cancel_reason")
+    cancel_reason = StoredReasonField(source="order.cancel_reason")
     coupon_code = serializers.CharField(source="order.coupon_code")
     shipping_address = serializers.DictField(source="order.shipping_address")
     totals = TotalsSerializer()
