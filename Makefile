@@ -130,5 +130,6 @@ beat: $(RUNTIME_STAMP)
 	$(BIN)/celery -A marketplace beat -l info --schedule var/celerybeat-schedule
 
 messages: $(RUNTIME_STAMP)
-	$(EMBEDDED) $(MANAGE) makemessages -l en -l zh_Hans --ignore=.venv --ignore=var --ignore=test-artifacts
-	$(EMBEDDED) $(MANAGE) compilemessages -l en -l zh_Hans --ignore=.venv
+	$(EMBEDDED) DEBUG=1 $(MANAGE) makemessages -l en -l zh_Hans --ignore=.venv --ignore=var --ignore=test-artifacts
+	$(EMBEDDED) DEBUG=1 $(MANAGE) compilemessages -l en -l zh_Hans --ignore=.venv
+# DEBUG=1: a developer tool, and without DEBUG the settings demand the production secrets.

@@ -23,7 +23,8 @@ scripts/ensure-services.sh
 
 export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB
 export REDIS_URL=redis://127.0.0.1:6379/5
-export SECRET_KEY=bench-not-secret-but-long-enough-0123456789abcdef ALLOWED_HOSTS=127.0.0.1 DEBUG=0
+export SECRET_KEY=bench-not-secret-but-long-enough-0123456789abcdefghij ALLOWED_HOSTS=127.0.0.1 DEBUG=0
+export CARRIER_WEBHOOK_SECRET=bench-carrier-secret-not-secret-0123456789
 export LOG_LEVEL=WARNING EMAIL_URL=dummymail://
 PY=.venv/bin/python
 

@@ -19,7 +19,8 @@ DB=${BENCH_DB:-marketplace_bench_ledger}
 scripts/ensure-services.sh >/dev/null
 
 export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB
-export SECRET_KEY=bench-not-secret-but-long-enough-0123456789abcdef ALLOWED_HOSTS=127.0.0.1 DEBUG=0
+export SECRET_KEY=bench-not-secret-but-long-enough-0123456789abcdefghij ALLOWED_HOSTS=127.0.0.1 DEBUG=0
+export CARRIER_WEBHOOK_SECRET=bench-carrier-secret-not-secret-0123456789
 export LOG_LEVEL=WARNING
 unset REDIS_URL
 PY=.venv/bin/python

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,8 +20,18 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# Production must set SECRET_KEY; the fallback only exists so the embedded demo and tests boot.
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-embedded-key-set-SECRET_KEY-in-production")
+# Secrets have no production default. With DEBUG on (the demo, a developer's runserver) these stand-ins
+# let the project boot; with DEBUG off a missing SECRET_KEY stops every process here (ImproperlyConfigured:
+# gunicorn, Celery and manage.py alike), and marketplace.checks refuses a stand-in, short or placeholder
+# secret at start-up (runserver, migrate, check). The test suite sets its own (pyproject.toml, pytest-env).
+INSECURE_SECRET_KEY = "insecure-embedded-key-set-SECRET_KEY-in-production"  # noqa: S105 (DEBUG only)
+INSECURE_CARRIER_WEBHOOK_SECRET = "insecure-carrier-webhook-secret"  # noqa: S105 (DEBUG only)
+if not DEBUG and "SECRET_KEY" not in env:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. With DEBUG off (production) it must come from the environment: a random "
+        "value of at least 50 characters. Development: set DEBUG=1 (in the environment or in .env)."
+    )
+SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -46,6 +57,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     # ours
+    "marketplace.apps.MarketplaceConfig",  # the project's own system checks (marketplace.checks)
     "common",
     "accounts",
     "catalog",
@@ -206,6 +218,7 @@ TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="USD")
+# The one currency of listings, carts and orders (ISO 4217; marketplace.E003 checks it). Read at call time.
 
 # --- Static and media -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -350,7 +363,7 @@ COMMISSION_DEFAULT_BP = env.int("COMMISSION_DEFAULT_BP", default=1000)
 # payout this many days after the part completes (the return window; payments.seller_funds_release, hourly).
 SELLER_FUNDS_HOLD_DAYS = env.int("SELLER_FUNDS_HOLD_DAYS", default=14)
 # A payout run (payments.payouts_run, daily, or "Run payouts now" in the admin) pays a seller's available
-# balance in a currency only from this many minor units up (1000 = 10.00 USD).
+# balance in a currency only from this many minor units up (1000 = 10.00 in a two-decimal currency).
 PAYOUT_MINIMUM_AMOUNT = env.int("PAYOUT_MINIMUM_AMOUNT", default=1000)
 # How sellers are paid: "manual" (an operator makes a bank transfer and marks the payout paid with its
 # reference) or "stripe_connect" (a Stripe transfer to the seller's connected account, sent after the run).
@@ -363,8 +376,11 @@ CELERY_BEAT_SCHEDULE["payments-payouts-run"] = {
     "task": "payments.payouts_run",
     "schedule": crontab(minute=0, hour=6),
 }
-# Carriers sign tracking webhooks with this secret (HMAC-SHA256). Required in production.
-CARRIER_WEBHOOK_SECRET = env.str("CARRIER_WEBHOOK_SECRET", default="insecure-carrier-webhook-secret")
+# Carriers sign tracking webhooks with this secret (HMAC-SHA256). Required in production: without DEBUG
+# there is no fallback, so an unset secret refuses every carrier event (and marketplace.E002 stops start-up).
+CARRIER_WEBHOOK_SECRET = env.str(
+    "CARRIER_WEBHOOK_SECRET", default=INSECURE_CARRIER_WEBHOOK_SECRET if DEBUG else ""
+)
 
 # --- Analytics ------------------------------------------------------------------------------------
 # Page views of these URL namespaces are recorded by analytics.middleware.PageViewMiddleware.

@@ -1,10 +1,16 @@
 """System checks of the payments configuration, run by ``manage.py check --deploy`` (and so by CI's
-production-settings stage): production takes real money through a real provider, with its keys."""
+production-settings stage): production takes real money through a real provider, with its keys.
+``payments_secrets_check`` is not deploy-only: with DEBUG off it refuses development and placeholder
+Stripe values (localstripe's dummies, the demo's ``whsec_localstripe_demo``) at every start-up."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+
+from marketplace.checks import placeholder_marker
+
+STRIPE_KEYS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
 
 
 @register(Tags.security, deploy=True)
@@ -21,11 +27,7 @@ def payments_deploy_check(app_configs=None, **kwargs) -> list:
             )
         )
     elif provider == "stripe":
-        missing = [
-            name
-            for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
-            if not getattr(settings, name, "")
-        ]
+        missing = [name for name in STRIPE_KEYS if not getattr(settings, name, "")]
         if missing:
             problems.append(
                 Error(
@@ -52,3 +54,26 @@ def payments_deploy_check(app_configs=None, **kwargs) -> list:
             Error(f"Unknown PAYMENT_PROVIDER {provider!r}.", hint="Use 'stripe'.", id="payments.E004")
         )
     return problems
+
+
+@register(Tags.security)
+def payments_secrets_check(app_configs=None, **kwargs) -> list:
+    """payments.E005: with DEBUG off and the Stripe provider, no Stripe key may be a development or
+    placeholder value (a missing one is payments.E002 under ``check --deploy``)."""
+    if settings.DEBUG or settings.PAYMENT_PROVIDER != "stripe":
+        return []
+    flagged = [
+        f"{name} ({marker!r})"
+        for name in STRIPE_KEYS
+        if (marker := placeholder_marker(getattr(settings, name, "") or "")) is not None
+    ]
+    if not flagged:
+        return []
+    return [
+        Error(
+            f"Development or placeholder Stripe values with DEBUG off: {', '.join(flagged)}.",
+            hint="Set the keys and the webhook endpoint's signing secret from the Stripe dashboard; "
+            "localstripe's values are for DEBUG=1 only.",
+            id="payments.E005",
+        )
+    ]

@@ -103,6 +103,7 @@ def test_docker_compose_config_accepts_the_file():
             "PATH": os.environ["PATH"],
             "HOME": os.environ.get("HOME", str(REPO_ROOT)),
             "SECRET_KEY": "x" * 50,
+            "CARRIER_WEBHOOK_SECRET": "y" * 32,
             "POSTGRES_PASSWORD": "pw",
         },
     )

@@ -46,11 +46,14 @@ PRODUCTION_ENV = {
     "SECURE_HSTS_SECONDS": "31536000",
     "SECURE_HSTS_PRELOAD": "1",
     "BEHIND_TLS_PROXY": "1",
-    # Production pays through Stripe; check --deploy refuses the test provider and missing keys.
-    "STRIPE_SECRET_KEY": "sk_live_placeholder",
-    "STRIPE_PUBLISHABLE_KEY": "pk_live_placeholder",
-    "STRIPE_WEBHOOK_SECRET": "whsec_placeholder",
+    # Production pays through Stripe; check --deploy refuses the test provider and missing keys, and
+    # placeholder values (payments.E005), so these only look real.
+    "STRIPE_SECRET_KEY": "sk_live_51Hq8Lx2Wm7Zr4Tn8Yp1Bc6Df0Gh5Jk",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_51Hq8Lx2Wm7Zr4Tn8Yp1Bc6Df0Gh5Jk",
+    "STRIPE_WEBHOOK_SECRET": "whsec_Hq8Lx2Wm7Zr4Tn8Yp1Bc6Df0Gh5Jk3Vq",
 }
+# Without DEBUG the settings refuse to load without a SECRET_KEY (marketplace.settings), whatever the mode.
+BOOT_SECRET = {"SECRET_KEY": "tests-only-secret-key-7Hq2vN9xR4mK8pL3wZ6tY1cB5dF0gJ"}
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -68,7 +71,7 @@ def run_probe(env: dict[str, str]) -> dict:
 
 
 def test_embedded_defaults_boot_on_sqlite_wal_with_in_process_tasks():
-    result = run_probe(clean_env())
+    result = run_probe(clean_env(**BOOT_SECRET))
 
     assert result["engine"] == "django.db.backends.sqlite3"
     assert result["journal_mode"] == "wal"
@@ -85,6 +88,7 @@ def test_database_and_redis_urls_switch_to_postgresql_redis_cache_and_a_real_bro
     # Only parses settings: no connection is opened, so this runs without the services too.
     result = run_probe(
         clean_env(
+            **BOOT_SECRET,
             DATABASE_URL="postgres://postgres@127.0.0.1:5432/marketplace_ci",
             REDIS_URL="redis://127.0.0.1:6379/7",
         )
@@ -98,7 +102,11 @@ def test_database_and_redis_urls_switch_to_postgresql_redis_cache_and_a_real_bro
 
 
 def test_production_environment_passes_check_deploy_without_warnings():
-    env = clean_env(SECRET_KEY=secrets.token_urlsafe(64), **PRODUCTION_ENV)
+    env = clean_env(
+        SECRET_KEY=secrets.token_urlsafe(64),
+        CARRIER_WEBHOOK_SECRET=secrets.token_urlsafe(32),
+        **PRODUCTION_ENV,
+    )
 
     completed = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
