@@ -14,17 +14,15 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
+from django_ratelimit.core import is_ratelimited
 
 from common.exceptions import ApplicationError
 from common.tracking import track, visitor_id
@@ -54,26 +52,21 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")[:64]
 
 
+def _webhook_rate(group: str, request: HttpRequest) -> tuple[int, int]:
+    """STRIPE_WEBHOOK_RATE_LIMIT requests per STRIPE_WEBHOOK_RATE_WINDOW_SECONDS, read per request."""
+    return settings.STRIPE_WEBHOOK_RATE_LIMIT, max(1, settings.STRIPE_WEBHOOK_RATE_WINDOW_SECONDS)
+
+
 def _rate_limited(request: HttpRequest) -> bool:
-    """A fixed-window counter per client address in the cache (shared by all web processes)."""
-    window = max(1, settings.STRIPE_WEBHOOK_RATE_WINDOW_SECONDS)
-    bucket = int(timezone.now().timestamp()) // window
-    key = f"payments:webhook-rate:{client_ip(request)}:{bucket}"
-    cache = caches["default"]
-    if isinstance(cache, RedisCache):
-        # One round trip instead of Django's exists-then-incr pair: this runs on every webhook request.
-        redis_key = cache.make_and_validate_key(key)
-        client = cache._cache.get_client(redis_key, write=True)
-        pipe = client.pipeline(transaction=False)
-        pipe.incr(redis_key)
-        pipe.expire(redis_key, window * 2, nx=True)
-        count = pipe.execute()[0]
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # first request of this window
-            count = 1 if cache.add(key, 1, timeout=window * 2) else cache.incr(key)
-    return count > settings.STRIPE_WEBHOOK_RATE_LIMIT
+    """A fixed-window counter per client address in the default cache (shared by all web processes on
+    Redis), kept by django-ratelimit."""
+    return is_ratelimited(
+        request,
+        group="payments.stripe-webhook",
+        key=lambda group, request: client_ip(request),
+        rate=_webhook_rate,
+        increment=True,
+    )
 
 
 @method_decorator(csrf_exempt, name="dispatch")
