@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "aftersales",
     "analytics",
     "risk",
+    "marketplace.demo",  # manage.py seed_demo; imports every app, imported by none
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Placeholder images for the demo catalogue (``catalog.demo_images``)."""
+"""Placeholder images for the demo catalogue (``marketplace.demo.images``)."""
 
 from contextlib import nullcontext
 from pathlib import Path
@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from catalog.demo_images import PALETTE, SHAPES, demo_images_seed
 from catalog.models import ProductImage
+from marketplace.demo.images import PALETTE, SHAPES, demo_images_seed
 from tests.factories import ProductFactory, ProductVariantFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.utils import timezone
 from accounts.models import Address, SellerProfile, User
 from analytics.models import Event
 from catalog.attributes import PRODUCT, VARIANT, attribute_specs_scoped, attribute_values_clean
-from catalog.demo import DEPARTMENTS
 from catalog.models import Category, CategoryAttribute, Product, ProductVariant, Tag
 from catalog.selectors_attributes import category_attribute_specs
+from marketplace.demo.catalog import DEPARTMENTS
 from orders.models import Order, OrderLine, OrderStatus, SellerOrder
 
 pytestmark = pytest.mark.django_db
