@@ -17,6 +17,7 @@ from orders.services import (
 )
 from orders.services_shipping import seller_order_cancel
 from orders.transitions import order_note_record
+from tests.factories import SellerProfileFactory
 from tests.orders.factories import order_place, part_status_force, purchasable_variant
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +146,34 @@ def test_an_unknown_code_is_refused_when_written_and_falls_back_to_the_stored_te
         order_note_record(order_id=order.pk, reason_code="no_such_code", data={})
 
     assert reason_text(code="gone_code", params={}, fallback="kept text") == "kept text"
+
+
+def test_a_shipment_events_tracking_status_is_shown_as_its_label_in_the_readers_language():
+    event = OrderEvent(kind=OrderEvent.Kind.SHIPMENT, data={"status": "in_transit"})
+
+    assert _read_status(event, "en") == "In transit"
+    assert _read_status(event, "zh-hans") == "运输中"
+
+
+def _read_status(event: OrderEvent, language: str) -> str:
+    with translation.override(language):
+        return event.shipment_status_display
+
+
+@pytest.mark.parametrize(
+    ("seller_language", "shopper_language", "expected"),
+    [("en", "zh-hans", "Reason: Cancelled by the shopper"), ("zh-hans", "en", "原因：买家已取消")],  # noqa: RUF001
+)
+def test_the_sellers_mail_about_a_cancellation_gives_the_reason_in_the_sellers_language(
+    seller_language, shopper_language, expected, mailoutbox, django_capture_on_commit_callbacks
+):
+    seller = SellerProfileFactory(user__email="seller@example.com", user__preferred_language=seller_language)
+    order = order_place(lines=[(purchasable_variant(seller=seller), 1)])
+    part_status_force(order.seller_orders.get(), OrderStatus.PAID)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True), translation.override(shopper_language):
+        order_cancel_by_shopper(order_id=order.pk, user_id=order.buyer_id)
+
+    [mail] = [m for m in mailoutbox if m.to == ["seller@example.com"]]
+    assert expected in mail.body
