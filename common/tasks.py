@@ -8,8 +8,9 @@ timed out, a 4xx answer) is retried with exponential backoff, ``MAX_RETRIES`` ti
 fails the task at once. Delivery is at least once: a worker lost between the send and the ack sends it
 again (``acks_late``), which beats losing the mail.
 
-Without a broker (the embedded mode) the task runs in the calling process, retries included (back to
-back, without the waits), so the demo's console mails and the tests' ``mail.outbox`` behave as before.
+Without a broker (the embedded mode) the task runs in the calling process, so the demo's console mails
+and the tests' ``mail.outbox`` behave as before; there, a failed send is tried once (Celery raises the
+``Retry`` instead of waiting in the request) and logged.
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ def email_send_task(self, to: str, language: str, template: str, context: dict[s
 
 def email_send_enqueue(*, to: str, language: str, template: str, context: dict[str, Any]) -> None:
     """Schedule one message; call it only once the change the mail is about has committed. A broker that
-    is down — or, without one, a send that failed for good in this process — is logged: a mail never
-    fails the request or task that caused it."""
+    is down — or, without one, a send that failed in this process — is logged: a mail never fails the
+    request or task that caused it."""
     try:
         email_send_task.apply_async(
             kwargs={"to": to, "language": language, "template": template, "context": context}
