@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +97,9 @@ class ServiceModelForm(forms.ModelForm):
                 self.instance = self.service_save()
         except ApplicationError as exc:
             self.service_error_add(exc)
+        except ValidationError as exc:  # a service's full_clean() refused it
+            for field, messages in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
 
     def save(self, commit: bool = True) -> Any:
         """Already saved by the service (relations included)."""

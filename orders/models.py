@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.models import TimeStampedModel
 
@@ -256,6 +257,7 @@ class ShippingMethod(TimeStampedModel):
     delivery_days_max = models.PositiveSmallIntegerField(_("delivery days (to)"), default=5)
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["seller", "position", "id"]
@@ -271,7 +273,11 @@ class ShippingMethod(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        # Which shop's method, and its price: every shop has a "Standard" and an "Express".
+        from common.money import format_money
+
+        price = format_money(self.flat_amount, self.currency)
+        return f"{self.seller.shop_name} · {self.name} ({price})"
 
 
 class Shipment(TimeStampedModel):
@@ -372,6 +378,7 @@ class Coupon(TimeStampedModel):
     starts_at = models.DateTimeField(_("valid from"))
     ends_at = models.DateTimeField(_("valid until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
@@ -428,6 +435,7 @@ class FlashSale(TimeStampedModel):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_at"]
@@ -449,6 +457,7 @@ class FlashSaleItem(models.Model):
     sale_price_amount = models.BigIntegerField(_("sale price (minor units)"))
     stock_cap = models.PositiveIntegerField(_("units at this price"))
     sold_count = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -477,6 +486,7 @@ class SpendTier(TimeStampedModel):
     starts_at = models.DateTimeField(_("valid from"))
     ends_at = models.DateTimeField(_("valid until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["threshold_amount"]

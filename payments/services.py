@@ -799,9 +799,12 @@ def seller_order_cancel_refund(*, seller_order_id: int) -> Refund | None:
     return refund
 
 
-def order_refund_all(*, payment_id: int, requested_by_id: int | None, note: str = "") -> list[Refund]:
-    """An operator refunds everything still refundable on a payment: each seller's part in full, or the
-    whole payment when it was never split to sellers."""
+def order_refund_all(
+    *, payment_id: int, requested_by_id: int | None, note: str = "", reason: str = Refund.Reason.OTHER
+) -> list[Refund]:
+    """An operator refunds everything still refundable on a payment, for ``reason`` (a
+    ``Refund.Reason``): each seller's part in full, or the whole payment when it was never split to
+    sellers."""
     payment = Payment.objects.get(pk=payment_id)
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     if _capture_allocated(payment.pk) is False:
@@ -809,7 +812,7 @@ def order_refund_all(*, payment_id: int, requested_by_id: int | None, note: str 
             refund_create(
                 payment_id=payment.pk,
                 idempotency_key=f"operator:{payment.pk}:{stamp}",
-                reason=Refund.Reason.OTHER,
+                reason=reason,
                 whole=True,
                 note=note,
                 requested_by_id=requested_by_id,
@@ -824,7 +827,7 @@ def order_refund_all(*, payment_id: int, requested_by_id: int | None, note: str 
                 refund_create(
                     payment_id=payment.pk,
                     idempotency_key=f"operator:{payment.pk}:{part_id}:{stamp}",
-                    reason=Refund.Reason.OTHER,
+                    reason=reason,
                     seller_order_id=part_id,
                     whole=True,
                     note=note,

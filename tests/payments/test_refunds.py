@@ -293,7 +293,13 @@ def test_an_operator_refunds_everything_from_the_admin(admin_client):
 
     response = admin_client.post(
         reverse("admin:payments_payment_changelist"),
-        {"action": "refund_everything", "_selected_action": [payment.pk]},
+        # the confirmation page's POST (the action now asks for a reason first)
+        {
+            "action": "refund_everything",
+            "_selected_action": [payment.pk],
+            "apply": "yes",
+            "reason": "goodwill",
+        },
         follow=True,
     )
 
