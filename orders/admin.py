@@ -203,9 +203,7 @@ class OrderAdmin(_ReadOnlyOrderAdmin):
     def address(self, obj: Order) -> str:
         address = obj.shipping_address if isinstance(obj.shipping_address, dict) else {}
         keys = ("full_name", "line1", "line2", "postal_code", "city", "region", "country", "phone")
-        return format_html_join(
-            "\n", "<div>{}</div>", ((address[key],) for key in keys if address.get(key))
-        )
+        return format_html_join("\n", "<div>{}</div>", ((address[key],) for key in keys if address.get(key)))
 
 
 class OperatorCancelForm(forms.Form):
