@@ -24,6 +24,7 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -76,7 +77,7 @@ def payments_prepare(count: int, seller_ids: list[int]) -> list[tuple[int, int, 
                     number=f"{PREFIX}-{n:08d}",
                     email="bench@bench.invalid",
                     status=OrderStatus.PAID,
-                    currency="USD",
+                    currency=settings.DEFAULT_CURRENCY,
                     placed_at=now,
                     paid_at=now,
                 )
@@ -97,7 +98,7 @@ def payments_prepare(count: int, seller_ids: list[int]) -> list[tuple[int, int, 
                     provider="test",
                     status=Payment.Status.CAPTURED,
                     amount=0,
-                    currency="USD",
+                    currency=settings.DEFAULT_CURRENCY,
                     reference=f"{PREFIX}-{order.number}",
                 )
                 for order in orders
@@ -135,7 +136,7 @@ def capture_spec(
     return EntrySpec(
         kind=JournalEntry.Kind.CAPTURE,
         key=f"{run}:capture:{index}",
-        currency="USD",
+        currency=settings.DEFAULT_CURRENCY,
         postings=[Posting(Kind.PROVIDER_CASH, total), *postings],
         memo=f"payment {payment_id} captured",
         order_id=order_id,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from catalog.attributes import (
     BOOLEAN,
@@ -22,23 +23,33 @@ from catalog.models import Product, ProductVariant, StockMovement
 from catalog.selectors_seller import seller_category_choices
 from catalog.services_images import ALT_TEXT_MAX_LENGTH, MAX_IMAGES_PER_PRODUCT, product_image_max_bytes
 from catalog.services_listing import (
-    LISTING_CURRENCY,
     MAX_TAGS,
     SELLER_STOCK_REASONS,
     VariantInput,
+    listing_currency,
     title_has_html,
 )
-from common.money import Money
+from common.money import Money, currency_exponent
 
 PRICE_MAX = Decimal("1000000.00")
 
 
-def _minor(value: Decimal | None) -> int | None:
-    return None if value is None else Money.from_decimal(value, LISTING_CURRENCY).amount
+def _minor(value: Decimal | None, currency: str | None = None) -> int | None:
+    """Minor units of a typed amount, in ``currency`` (default: the listing currency, read now)."""
+    return None if value is None else Money.from_decimal(value, currency or listing_currency()).amount
 
 
-def _major(amount: int | None) -> Decimal | None:
-    return None if amount is None else Money(amount, LISTING_CURRENCY).to_decimal()
+def _major(amount: int | None, currency: str | None = None) -> Decimal | None:
+    return None if amount is None else Money(amount, currency or listing_currency()).to_decimal()
+
+
+def _precision_error(currency: str) -> str:
+    places = currency_exponent(currency)
+    return ngettext(
+        "Use at most %(n)d decimal place for %(currency)s.",
+        "Use at most %(n)d decimal places for %(currency)s.",
+        places,
+    ) % {"n": places, "currency": currency}
 
 
 def attribute_form_field(spec: AttributeSpec) -> forms.Field:
@@ -163,6 +174,12 @@ class VariantForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         price, compare_at = data.get("price"), data.get("compare_at_price")
+        currency = listing_currency()
+        for name, value in (("price", price), ("compare_at_price", compare_at)):
+            try:
+                _minor(value, currency)
+            except ValueError:  # more decimals than the currency has (e.g. 12.50 in JPY)
+                self.add_error(name, _precision_error(currency))
         if price is not None and compare_at is not None and compare_at <= price:
             self.add_error("compare_at_price", _("The compare-at price must be higher than the price."))
         return data
@@ -191,8 +208,8 @@ class VariantForm(forms.Form):
             "id": variant.id,
             "sku": variant.sku,
             "name": variant.name,
-            "price": _major(variant.price_amount),
-            "compare_at_price": _major(variant.compare_at_amount),
+            "price": _major(variant.price_amount, variant.currency),
+            "compare_at_price": _major(variant.compare_at_amount, variant.currency),
             "stock": variant.stock,
             **{cls.ATTRIBUTE_PREFIX + code: value for code, value in variant.attributes.items()},
         }

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from catalog.importexport import (
     KIND_STOCK,
@@ -37,16 +38,16 @@ from catalog.importexport import (
 from catalog.models import Category, Product, ProductVariant, StockMovement
 from catalog.services import stock_adjust
 from catalog.services_listing import (
-    LISTING_CURRENCY,
     MAX_TAGS,
     PRICE_CAP_AMOUNT,
     VariantInput,
+    listing_currency,
     product_create,
     product_update,
     title_has_html,
 )
 from common.exceptions import ApplicationError
-from common.money import Money
+from common.money import Money, currency_exponent
 
 MAX_STOCK = 1_000_000
 # Lengths of the model fields (and of the listing form's description).
@@ -153,10 +154,21 @@ def _money(text: str) -> int:
         raise _CellError(_("Enter a price such as 12.50."))
     if value < 0:
         raise _CellError(_("The price cannot be negative."))
+    currency = listing_currency()
     try:
-        amount = Money.from_decimal(value, LISTING_CURRENCY).amount
+        amount = Money.from_decimal(value, currency).amount
     except ValueError:
-        raise _CellError(_("Use at most two decimal places.")) from None
+        places = currency_exponent(currency)
+        if places == 2:
+            raise _CellError(_("Use at most two decimal places.")) from None
+        raise _CellError(
+            ngettext(
+                "Use at most %(n)d decimal place for %(currency)s.",
+                "Use at most %(n)d decimal places for %(currency)s.",
+                places,
+            )
+            % {"n": places, "currency": currency}
+        ) from None
     if amount > PRICE_CAP_AMOUNT:
         raise _CellError(_("The price cannot be above 1,000,000.00."))
     return amount

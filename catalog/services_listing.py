@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -42,7 +43,6 @@ from common.services import model_update
 Status = Product.Status
 Reason = StockMovement.Reason
 
-LISTING_CURRENCY = "USD"
 # 1,000,000.00 in a two-decimal currency: above this a typo is far likelier than a real price.
 PRICE_CAP_AMOUNT = 100_000_000
 MAX_TAGS = 20
@@ -56,6 +56,12 @@ SELLER_ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "delist": (Status.DELISTED, frozenset({Status.ACTIVE, Status.SOLD_OUT})),
 }
 SELLER_STOCK_REASONS = frozenset({Reason.RESTOCK, Reason.ADJUSTMENT, Reason.DAMAGE})
+
+
+def listing_currency() -> str:
+    """The currency listings are priced in: ``settings.DEFAULT_CURRENCY``, the one the cart sells in (read
+    per call, so it is never frozen at import time)."""
+    return settings.DEFAULT_CURRENCY
 
 
 class ListingNotFound(ApplicationError):
@@ -465,7 +471,7 @@ def product_create(
         brand=brand.strip(),
         condition=condition,
         status=Status.DRAFT,
-        currency=LISTING_CURRENCY,
+        currency=listing_currency(),
     )
     _full_clean(product)
     product.save()

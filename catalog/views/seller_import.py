@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -53,7 +54,8 @@ COLUMN_HELP = {
     "tags": gettext_lazy("Optional, separated by | (at most 20)."),
     "sku": gettext_lazy("Your unique code for this variant."),
     "variant_name": gettext_lazy("Optional, e.g. “Large / Blue”."),
-    "price": gettext_lazy("In USD, with a dot for decimals, e.g. 12.50."),
+    # %(currency)s: settings.DEFAULT_CURRENCY, filled in per request (``column_help``).
+    "price": gettext_lazy("In %(currency)s, with a dot for decimals, e.g. 12.50."),
     "compare_at_price": gettext_lazy("Optional; higher than the price."),
     "stock": gettext_lazy("The new stock level (not a change), a whole number."),
     "attributes": gettext_lazy(
@@ -63,6 +65,12 @@ COLUMN_HELP = {
         'Optional: this SKU\'s attributes as a JSON object, e.g. {"size": 20}.'
     ),
 }
+
+
+def column_help(column: str) -> str:
+    if column == "price":
+        return COLUMN_HELP[column] % {"currency": settings.DEFAULT_CURRENCY}
+    return str(COLUMN_HELP[column])
 
 
 class ProductImportForm(forms.Form):
@@ -131,7 +139,7 @@ class SellerProductImportView(SellerRequiredMixin, View):
             "report": report,
             "errors_shown": report.errors[:ERRORS_SHOWN] if report else [],
             "errors_hidden": max(len(report.errors) - ERRORS_SHOWN, 0) if report else 0,
-            "columns": [(c, c in REQUIRED_PRODUCT_COLUMNS, COLUMN_HELP[c]) for c in PRODUCT_COLUMNS],
+            "columns": [(c, c in REQUIRED_PRODUCT_COLUMNS, column_help(c)) for c in PRODUCT_COLUMNS],
             "max_rows": f"{MAX_ROWS:,}",
         }
         return TemplateResponse(request, self.template_name, context, status=status)

@@ -9,6 +9,8 @@ import random
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
+from django.conf import settings
+
 from analytics.models import Event, UserAgentClass
 from marketplace.demo.base import BATCH_SIZE, HISTORY_DAYS, VISITOR_PREFIX, Clock, DemoRun, chunks, rng_for
 from marketplace.demo.catalog import CatalogItem, Picker
@@ -278,7 +280,7 @@ def _order_visit(rng: random.Random, order: PlacedOrder, visitor: _Visitor) -> l
             {
                 "number": order.number,
                 "total_amount": order.total_amount,
-                "currency": "USD",
+                "currency": settings.DEFAULT_CURRENCY,
                 "items": order.item_count,
                 "sellers": order.seller_count,
             },

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
@@ -40,7 +41,8 @@ if TYPE_CHECKING:
 
 # --- Vocabulary -----------------------------------------------------------------------------------
 # A leaf is (name, nouns, adjectives, lowest price, highest price, variant scheme); "|" separates words.
-# Prices are USD minor units. Kept out of the formatter: one line per leaf reads as a table.
+# Prices are minor units of settings.DEFAULT_CURRENCY (written for a two-decimal currency). Kept out of
+# the formatter: one line per leaf reads as a table.
 # fmt: off
 _DEPARTMENTS: tuple[dict[str, Any], ...] = (
     {
@@ -855,7 +857,7 @@ def _variants_draw(rng: random.Random, index: int, listing: _Listing, condition:
                 attributes=attributes,
                 price_amount=price,
                 compare_at_amount=compare_at if compare_at and compare_at > price else None,
-                currency="USD",
+                currency=settings.DEFAULT_CURRENCY,
                 stock=stock,
                 weight_grams=rng.randint(*dept.weight_range),
                 position=pos,
@@ -1033,7 +1035,7 @@ class CatalogSeeder:
             condition=condition,
             status=Product.Status.ACTIVE,
             price_amount=min(variant.price_amount for variant in variants),
-            currency="USD",
+            currency=settings.DEFAULT_CURRENCY,
             published_at=self.run.now - timedelta(days=popularity.age_days),
             sales_count=popularity.sales_count,
             rating_avg=popularity.rating_avg,

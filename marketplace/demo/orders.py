@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
@@ -88,7 +89,7 @@ def orders_create(
                 buyer_id=buyer[0] if buyer else None,
                 email=email,
                 status=status,
-                currency="USD",
+                currency=settings.DEFAULT_CURRENCY,
                 placed_at=placed_at,
             )
             parts = _parts_draw(rng, status, picked)
