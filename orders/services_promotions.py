@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from catalog.models import Category, Product, ProductVariant
 from common.exceptions import ApplicationError
@@ -473,14 +474,18 @@ def flash_sale_create(
     sale = FlashSale(seller_id=seller_id, name=name.strip(), starts_at=starts_at, ends_at=ends_at)
     _full_clean(sale, exclude=["seller"])
     sale.save()
-    FlashSaleItem.objects.bulk_create(
-        FlashSaleItem(
-            flash_sale=sale,
-            variant=variant,
-            sale_price_amount=item.sale_price_amount,
-            stock_cap=item.stock_cap,
-        )
-        for variant, item in resolved
+    # With their history rows (who set which sale price), as for every later change of an item.
+    bulk_create_with_history(
+        [
+            FlashSaleItem(
+                flash_sale=sale,
+                variant=variant,
+                sale_price_amount=item.sale_price_amount,
+                stock_cap=item.stock_cap,
+            )
+            for variant, item in resolved
+        ],
+        FlashSaleItem,
     )
     return sale
 

@@ -149,6 +149,9 @@ def test_a_flash_sale_is_created_by_the_service_from_sku_lines(client, operator)
         (variant.pk, 49999, 20)
     ]
     assert list(sale.history.values_list("history_type", "history_user")) == [("+", operator.pk)]
+    assert list(FlashSaleItem.history.values_list("sale_price_amount", "history_user")) == [
+        (49999, operator.pk)
+    ]
 
 
 def test_a_flash_sale_row_refused_by_the_service_names_its_line(client, operator):
