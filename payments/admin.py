@@ -233,9 +233,18 @@ class RefundAdmin(ReadOnlyAdmin):
             try:
                 refund = refund_submit(refund_id=refund.pk)
             except (ProviderUnavailable, ProviderRefused) as exc:
-                self.message_user(request, f"{refund}: {exc}", messages.ERROR)
+                self.message_user(request, f"#{refund.pk}: {exc}", messages.ERROR)
                 continue
-            self.message_user(request, str(refund), messages.INFO)
+            self.message_user(
+                request,
+                gettext("Refund #%(id)s of %(amount)s: %(status)s.")
+                % {
+                    "id": refund.pk,
+                    "amount": format_money(refund.amount, refund.currency),
+                    "status": refund.get_status_display(),
+                },
+                messages.INFO,
+            )
 
 
 @admin.register(WebhookEvent)
