@@ -38,13 +38,14 @@ DEMO_STRIPE_ENV := PAYMENT_PROVIDER=stripe STRIPE_API_BASE=$(LOCALSTRIPE_URL) \
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: help demo test services-test lint requirements worker beat messages venv
+.PHONY: help demo test services-test lint imports requirements worker beat messages venv
 
 help:
 	@echo "make demo           install, migrate, seed demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test           run the whole test suite on the embedded defaults (SQLite, no services)"
 	@echo "make services-test  run the same suite on PostgreSQL + Redis + a real Celery worker"
 	@echo "make lint           ruff check + ruff format --check"
+	@echo "make imports        lint-imports: the app layers and rules-below-pages contracts (.importlinter)"
 	@echo "make requirements   recompile requirements*.txt from requirements*.in with uv"
 	@echo "make worker | beat  Celery worker / beat (needs REDIS_URL, and DATABASE_URL like the web process)"
 	@echo "make messages       makemessages + compilemessages for en and zh_Hans"
@@ -108,6 +109,9 @@ lint: $(DEV_STAMP)
 	@# Both always run, so one pass reports lint and format problems together.
 	rc=0; $(BIN)/ruff check . || rc=1; $(BIN)/ruff format --check . || rc=1; exit $$rc
 
+imports: $(DEV_STAMP)
+	$(BIN)/lint-imports
+
 requirements: $(BIN)/python
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --disable-pip-version-check -q uv
 	$(BIN)/uv pip compile -q requirements.in -o requirements.txt --python-version 3.11
@@ -129,7 +133,7 @@ beat: $(RUNTIME_STAMP)
 	@mkdir -p var
 	$(BIN)/celery -A marketplace beat -l info --schedule var/celerybeat-schedule
 
+# DEBUG=1: a developer tool, and without DEBUG the settings demand the production secrets.
 messages: $(RUNTIME_STAMP)
 	$(EMBEDDED) DEBUG=1 $(MANAGE) makemessages -l en -l zh_Hans --ignore=.venv --ignore=var --ignore=test-artifacts
 	$(EMBEDDED) DEBUG=1 $(MANAGE) compilemessages -l en -l zh_Hans --ignore=.venv
-# DEBUG=1: a developer tool, and without DEBUG the settings demand the production secrets.

@@ -29,7 +29,7 @@ from orders import notifications
 from orders.domain_events import OrderPlaced
 from orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, OrderStatus, SellerOrder
 from orders.reasons import ReasonCode, reason_stored_text
-from orders.selectors import CART_MAX_LINES, CART_MAX_QUANTITY, cart_summary
+from orders.selectors import CART_MAX_LINES, CART_MAX_QUANTITY, CartSummary, cart_summary
 from orders.services_stock import StockState, stock_reserve
 from orders.transitions import order_transition, seller_order_transition
 
@@ -191,11 +191,28 @@ def idempotency_digest(*, owner: str, key: str) -> str:
     return hashlib.sha256(f"{owner}:{key}".encode()).hexdigest()
 
 
+def checkout_owner(*, user_id: int | None, session_key: str | None) -> str | None:
+    """Whose idempotency keys these are: a key is only "the same" for the same signed-in user, or the
+    same visitor session (the HTML checkout and the API alike). None for a visitor without a session,
+    who has no cart and so no earlier order either."""
+    if user_id is not None:
+        return f"user:{user_id}"
+    return f"session:{session_key}" if session_key else None
+
+
+def checkout_order_for_key(*, owner: str | None, idempotency_key: str) -> Order | None:
+    """The order an earlier checkout with this key placed, if any (a retry gets the same answer)."""
+    if owner is None or not idempotency_key:
+        return None
+    return Order.objects.filter(idempotency_key=idempotency_digest(owner=owner, key=idempotency_key)).first()
+
+
 def _order_number() -> str:
     return "M" + "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(10))
 
 
 ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
+ADDRESS_REQUIRED = ("full_name", "line1", "city", "postal_code", "country")
 
 
 def checkout_place(
@@ -211,28 +228,17 @@ def checkout_place(
     owner: str,
     language: str = "",
     now: datetime | None = None,
-    key_unused: bool = False,
 ) -> tuple[Order, bool]:
     """Place the cart as one order split by seller. Returns ``(order, created)``; ``created`` is False
-    when the idempotency key had already placed an order (nothing new is written). ``key_unused`` says
-    the caller has just looked the key up and found no order, so it is not read again (a race with the
-    same key is still settled by the key's unique constraint)."""
+    when the idempotency key had already placed an order (nothing new is written): a retry gets the
+    same order whatever the cart holds by now.
+
+    The cart is priced first, outside any lock; then the order is written in one transaction that
+    begins by claiming the cart's lines (their rows locked), so a cart is consumed exactly once: a concurrent
+    checkout of the same cart waits, then finds either the order its own key placed (a double click:
+    the same order) or its lines gone (another key, another tab: refused, nothing written)."""
     now = now or timezone.now()
-    if not idempotency_key or len(idempotency_key) > 200:
-        raise CheckoutError(
-            _("The checkout form has expired; please try again."),
-            extra={"idempotency_key": ["missing or too long"]},
-        )
-    digest = idempotency_digest(owner=owner, key=idempotency_key)
-    existing = None if key_unused else Order.objects.filter(idempotency_key=digest).first()
-    if existing is not None:
-        return existing, False
-    address = {key: str(shipping_address.get(key, "") or "").strip()[:200] for key in ADDRESS_FIELDS}
-    missing = [key for key in ("full_name", "line1", "city", "postal_code", "country") if not address[key]]
-    if missing:
-        raise CheckoutError(
-            _("Please give a complete shipping address."), extra={key: ["required"] for key in missing}
-        )
+    digest = _checkout_digest(owner=owner, idempotency_key=idempotency_key)
     summary = cart_summary(
         cart_id=cart_id,
         now=now,
@@ -241,6 +247,63 @@ def checkout_place(
         email=email,
         user_id=buyer_id,
     )
+    try:
+        address = _checkout_address(shipping_address)
+        _checkout_cart_check(summary=summary, shipping_choice=shipping_choice)
+        _checkout_promotions_check(summary=summary, coupon_code=coupon_code)
+        _checkout_total_check(summary=summary, expected_total=expected_total)
+    except ApplicationError:
+        existing = Order.objects.filter(idempotency_key=digest).first()
+        if existing is not None:  # placed by this key already: the cart has since been emptied
+            return existing, False
+        raise
+    try:
+        order = _order_write(
+            summary=summary,
+            buyer_id=buyer_id,
+            email=email,
+            address=address,
+            coupon_code=coupon_code,
+            digest=digest,
+            language=language,
+            now=now,
+        )
+    except _AlreadyPlaced as placed:
+        return Order.objects.get(pk=placed.order_id), False
+    except IntegrityError:
+        # The same key won a race with us through another cart: theirs is the order.
+        existing = Order.objects.filter(idempotency_key=digest).first()
+        if existing is None:
+            raise
+        return existing, False
+    return order, True
+
+
+class _AlreadyPlaced(Exception):
+    def __init__(self, order_id: int) -> None:
+        self.order_id = order_id
+
+
+def _checkout_digest(*, owner: str, idempotency_key: str) -> str:
+    if not idempotency_key or len(idempotency_key) > 200:
+        raise CheckoutError(
+            _("The checkout form has expired; please try again."),
+            extra={"idempotency_key": ["missing or too long"]},
+        )
+    return idempotency_digest(owner=owner, key=idempotency_key)
+
+
+def _checkout_address(shipping_address: dict) -> dict[str, str]:
+    address = {key: str(shipping_address.get(key, "") or "").strip()[:200] for key in ADDRESS_FIELDS}
+    missing = [key for key in ADDRESS_REQUIRED if not address[key]]
+    if missing:
+        raise CheckoutError(
+            _("Please give a complete shipping address."), extra={key: ["required"] for key in missing}
+        )
+    return address
+
+
+def _checkout_cart_check(*, summary: CartSummary, shipping_choice: dict[int, int]) -> None:
     if not summary.items:
         raise CheckoutError(_("Your cart is empty."), extra={"cart": ["empty"]})
     unavailable = [i for i in summary.items if not i.purchasable]
@@ -257,6 +320,23 @@ def checkout_place(
             % {"titles": ", ".join(i.product.title for i in short)},
             extra={"cart": ["insufficient stock"]},
         )
+    shipping_check(summary=summary, shipping_choice=shipping_choice)
+
+
+def shipping_check(*, summary: CartSummary, shipping_choice: dict[int, int]) -> None:
+    """Every shipping method chosen must be one its seller offers for this cart: a method of another
+    seller, an inactive one or one for a seller with nothing in the cart is refused, never swapped."""
+    offered = {group.seller.pk: {m.pk for m in group.shipping_methods} for group in summary.groups}
+    refused = {
+        str(seller_id): [_("Not one of this seller's shipping methods.")]
+        for seller_id, method_id in shipping_choice.items()
+        if method_id not in offered.get(seller_id, set())
+    }
+    if refused:
+        raise CheckoutError(_("Choose one of the shipping methods offered."), extra={"shipping": refused})
+
+
+def _checkout_promotions_check(*, summary: CartSummary, coupon_code: str) -> None:
     if coupon_code and summary.coupon_error:
         raise CheckoutError(summary.coupon_error, extra={"coupon_code": [summary.coupon_error]})
     pricing = summary.pricing
@@ -267,43 +347,92 @@ def checkout_place(
             else _("This coupon does not apply to anything in your cart.")
         )
         raise CheckoutError(message, extra={"coupon_code": [pricing.coupon_problem]})
-    if expected_total is not None and expected_total != pricing.total:
+
+
+def _checkout_total_check(*, summary: CartSummary, expected_total: int | None) -> None:
+    total = summary.pricing.total
+    if expected_total is not None and expected_total != total:
         raise PriceChanged(
             _(
                 "The total changed from %(old)s to %(new)s since you last saw it. Please check and confirm again."
             )
             % {
                 "old": Money(expected_total, summary.currency).format(),
-                "new": Money(pricing.total, summary.currency).format(),
+                "new": Money(total, summary.currency).format(),
             },
-            extra={"expected_total": [f"now {pricing.total}"]},
+            extra={"expected_total": [f"now {total}"]},
         )
-    try:
-        order = _order_write(
-            summary=summary,
-            buyer_id=buyer_id,
-            email=email,
-            address=address,
-            coupon_code=coupon_code,
-            digest=digest,
-            language=language,
-            now=now,
-        )
-    except IntegrityError:
-        # The same key won a race with us (a double click reaching two workers): theirs is the order.
-        existing = Order.objects.filter(idempotency_key=digest).first()
-        if existing is None:
-            raise
-        return existing, False
-    return order, True
 
 
 @transaction.atomic
 def _order_write(*, summary, buyer_id, email, address, coupon_code, digest, language, now) -> Order:
-    from orders.services_promotions import coupon_redeem, flash_sale_claim
-
+    """The order's rows, its stock, flash units and coupon use, in one transaction that first claims
+    the cart (see ``checkout_place``)."""
+    items = {item.line.variant_id: item for item in summary.items}
+    _cart_consume(cart_id=summary.cart_id, digest=digest, variant_ids=list(items))
     pricing = summary.pricing
-    order = Order.objects.create(
+    order = _order_create(
+        summary=summary,
+        buyer_id=buyer_id,
+        email=email,
+        address=address,
+        coupon_code=coupon_code,
+        digest=digest,
+        language=language,
+        now=now,
+    )
+    parts = _seller_orders_create(order=order, pricing=pricing, now=now)
+    lines = OrderLine.objects.bulk_create(_order_lines_build(parts=parts, pricing=pricing, items=items))
+    _order_claims_take(order=order, lines=lines, pricing=pricing, buyer_id=buyer_id, email=email, now=now)
+    OrderEvent.objects.create(
+        order=order,
+        kind=OrderEvent.Kind.STATUS,
+        to_status=OrderStatus.PENDING_PAYMENT,
+        actor_kind=Actor.SHOPPER,
+        actor_id=buyer_id,
+        reason="placed",
+        reason_code=ReasonCode.ORDER_PLACED,
+    )
+    order_id, number, total = order.pk, order.number, order.total_amount
+    transaction.on_commit(lambda: notifications.order_placed_notify(order_id=order_id))
+    publish(OrderPlaced(order_id=order_id))
+    transaction.on_commit(
+        lambda: track(
+            event_type="order_placed",
+            user_id=buyer_id,
+            object_type="orders.order",
+            object_id=order_id,
+            properties={
+                "number": number,
+                "total": total,
+                "sellers": len(pricing.sellers),
+                "lines": len(lines),
+            },
+        )
+    )
+    return order
+
+
+def _cart_consume(*, cart_id: int, digest: str, variant_ids: list[int]) -> None:
+    """Claim the cart by taking the priced lines out of it: the DELETE locks those rows until this
+    transaction ends, so a concurrent checkout of the same cart waits here and then finds them gone.
+    Then either its own key placed the order meanwhile (a double click: ``_AlreadyPlaced``) or another
+    checkout won (refused)."""
+    deleted = CartLine.objects.filter(cart_id=cart_id, variant_id__in=variant_ids).delete()[0]
+    if deleted == len(variant_ids):
+        return
+    placed_id = Order.objects.filter(idempotency_key=digest).values_list("pk", flat=True).first()
+    if placed_id is not None:
+        raise _AlreadyPlaced(placed_id)
+    raise CheckoutError(
+        _("Your cart was checked out in another window meanwhile; nothing was placed twice."),
+        extra={"cart": ["checked out meanwhile"]},
+    )
+
+
+def _order_create(*, summary, buyer_id, email, address, coupon_code, digest, language, now) -> Order:
+    pricing = summary.pricing
+    return Order.objects.create(
         number=_order_number(),
         buyer_id=buyer_id,
         email=email,
@@ -322,8 +451,10 @@ def _order_write(*, summary, buyer_id, email, address, coupon_code, digest, lang
         pricing_explanation=[_adjustment_json(a) for a in pricing.adjustments],
         language=language[:10],
     )
-    items = {item.line.variant_id: item for item in summary.items}
-    parts = SellerOrder.objects.bulk_create(
+
+
+def _seller_orders_create(*, order: Order, pricing, now: datetime) -> list[SellerOrder]:
+    return SellerOrder.objects.bulk_create(
         [
             SellerOrder(
                 order=order,
@@ -341,11 +472,13 @@ def _order_write(*, summary, buyer_id, email, address, coupon_code, digest, lang
             for seller_pricing in pricing.sellers
         ]
     )
+
+
+def _order_lines_build(*, parts: list[SellerOrder], pricing, items: dict) -> list[OrderLine]:
     lines: list[OrderLine] = []
     for part in parts:
         for line_pricing in (lp for lp in pricing.lines if lp.seller_id == part.seller_id):
-            item = items[line_pricing.key]
-            variant = item.variant
+            variant = items[line_pricing.key].variant
             lines.append(
                 OrderLine(
                     seller_order=part,
@@ -367,7 +500,13 @@ def _order_write(*, summary, buyer_id, email, address, coupon_code, digest, lang
                     pricing_explanation=[_adjustment_json(a) for a in line_pricing.adjustments],
                 )
             )
-    OrderLine.objects.bulk_create(lines)
+    return lines
+
+
+def _order_claims_take(*, order: Order, lines: list[OrderLine], pricing, buyer_id, email, now) -> None:
+    """Reserve the stock (SKU order), claim the flash-sale units and redeem the coupon use."""
+    from orders.services_promotions import coupon_redeem, flash_sale_claim
+
     stock_reserve(
         quantities=[(line.variant_id, line.quantity) for line in lines],
         order_number=order.number,
@@ -385,34 +524,6 @@ def _order_write(*, summary, buyer_id, email, address, coupon_code, digest, lang
             discount_amount=pricing.coupon_discount,
             now=now,
         )
-    OrderEvent.objects.create(
-        order=order,
-        kind=OrderEvent.Kind.STATUS,
-        to_status=OrderStatus.PENDING_PAYMENT,
-        actor_kind=Actor.SHOPPER,
-        actor_id=buyer_id,
-        reason="placed",
-        reason_code=ReasonCode.ORDER_PLACED,
-    )
-    CartLine.objects.filter(cart_id=summary.cart_id, variant_id__in=list(items)).delete()
-    order_id, number, total = order.pk, order.number, order.total_amount
-    transaction.on_commit(lambda: notifications.order_placed_notify(order_id=order_id))
-    publish(OrderPlaced(order_id=order_id))
-    transaction.on_commit(
-        lambda: track(
-            event_type="order_placed",
-            user_id=buyer_id,
-            object_type="orders.order",
-            object_id=order_id,
-            properties={
-                "number": number,
-                "total": total,
-                "sellers": len(pricing.sellers),
-                "lines": len(lines),
-            },
-        )
-    )
-    return order
 
 
 def _adjustment_json(adjustment) -> dict:

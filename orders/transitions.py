@@ -72,6 +72,15 @@ PROGRESS = [
 ]
 
 CANCELLABLE_BY_SHOPPER = {Status.PENDING_PAYMENT, Status.PAID, Status.PROCESSING}
+SHIPPED_OR_LATER = {Status.SHIPPED, Status.DELIVERED, Status.COMPLETED}
+
+
+def order_cancellable_by_shopper(part_statuses: list[str]) -> bool:
+    """Whether the shopper may cancel the order whose parts are in these statuses: some part is still
+    cancellable and none has left the seller (a partly shipped order is cancelled part by part)."""
+    return any(s in CANCELLABLE_BY_SHOPPER for s in part_statuses) and not any(
+        s in SHIPPED_OR_LATER for s in part_statuses
+    )
 
 
 class IllegalTransition(ApplicationError):
@@ -171,8 +180,7 @@ def order_transition(
     )
     movable = [p for p in parts if to_status in ALLOWED_TRANSITIONS[p.status]]
     if to_status == Status.CANCELLED and actor_kind == Actor.SHOPPER:
-        shipped = [p for p in parts if p.status in (Status.SHIPPED, Status.DELIVERED, Status.COMPLETED)]
-        if shipped:
+        if any(p.status in SHIPPED_OR_LATER for p in parts):
             raise _refuse(
                 order.status,
                 to_status,
@@ -380,6 +388,7 @@ __all__ = [
     "ALLOWED_TRANSITIONS",
     "CANCELLABLE_BY_SHOPPER",
     "IllegalTransition",
+    "order_cancellable_by_shopper",
     "order_note_record",
     "order_status_derived",
     "order_transition",

@@ -58,8 +58,7 @@ from orders.api.serializers import (
     order_totals,
 )
 from orders.models import Cart, Order, OrderLine, OrderStatus, ProductReview, SellerOrder
-from orders.selectors_seller import shipping_methods_for_sellers
-from orders.transitions import CANCELLABLE_BY_SHOPPER
+from orders.transitions import order_cancellable_by_shopper
 from orders.viewer import CART_SESSION_KEY, cart_for_request, guest_remember, order_for_request
 
 TAGS = ["shopper"]
@@ -406,14 +405,7 @@ class CheckoutApi(ShopperApi):
                     "idempotency_key": [_("This header is required.")],
                 }
             )
-        owner = self._owner(request)
-        existing = (
-            Order.objects.filter(idempotency_key=services.idempotency_digest(owner=owner, key=key)).first()
-            if owner is not None
-            else None
-        )
-        if existing is not None:  # a retry: the same answer, whatever the cart holds by now
-            return self._result(request, existing, created=False)
+        owner = services.checkout_owner(user_id=_user_id(request), session_key=request.session.session_key)
 
         data = self._parse(self.InputSerializer, request.data)
         user = request.user
@@ -421,7 +413,6 @@ class CheckoutApi(ShopperApi):
         if not email:
             raise ValidationError({"email": [_("Give an e-mail address for order updates.")]})
         address = self._address(request, data)
-        self._check_shipping(data["shipping"])
         cart = cart_for_request(request, create=False)
         if cart is None or owner is None:
             raise ValidationError({"detail": _("Your cart is empty."), "cart": ["empty"]})
@@ -437,7 +428,6 @@ class CheckoutApi(ShopperApi):
                 idempotency_key=key,
                 owner=owner,
                 language=get_language() or "",
-                key_unused=True,  # looked up above
             )
         except OutOfStock as exc:
             return _conflict(exc)
@@ -451,15 +441,6 @@ class CheckoutApi(ShopperApi):
         return self._result(request, order, created=created)
 
     @staticmethod
-    def _owner(request) -> str | None:
-        """Whose keys these are: a key is only "the same" for the same user, or the same guest session.
-        None for a guest without a session yet (who has no cart, and so no earlier order either)."""
-        if request.user.is_authenticated:
-            return f"user:{request.user.pk}"
-        session_key = request.session.session_key
-        return f"session:{session_key}" if session_key else None
-
-    @staticmethod
     def _address(request, data: dict[str, Any]) -> dict[str, str]:
         if data.get("address_id") is None:
             return dict(data["shipping_address"])
@@ -471,17 +452,6 @@ class CheckoutApi(ShopperApi):
         if address is None:  # someone else's id reads as a missing one
             raise ValidationError({"address_id": [_("No such address in your address book (not found).")]})
         return {key: getattr(address, key) for key in ADDRESS_FIELDS}
-
-    @staticmethod
-    def _check_shipping(choice: dict[int, int]) -> None:
-        methods = shipping_methods_for_sellers(seller_ids=list(choice))
-        errors = {
-            str(seller_id): [_("Not one of this seller's shipping methods.")]
-            for seller_id, method_id in choice.items()
-            if method_id not in {m.pk for m in methods.get(seller_id, [])}
-        }
-        if errors:
-            raise ValidationError({"shipping": errors})
 
     @staticmethod
     def _result(request, order: Order, *, created: bool) -> Response:
@@ -548,12 +518,10 @@ class OrderListApi(GenericAPIView):
 
 def _order_detail_data(request, order: Order) -> dict[str, Any]:
     parts = selectors.order_detail_parts(order_id=order.pk)
-    shipped = (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED)
     return {
         "order": order,
         "totals": order_totals(order),
-        "cancellable": any(p.status in CANCELLABLE_BY_SHOPPER for p in parts)
-        and not any(p.status in shipped for p in parts),
+        "cancellable": order_cancellable_by_shopper([p.status for p in parts]),
         "payment": _payment_step(request, order),
         "parts": parts,
         "timeline": selectors.order_timeline(order_id=order.pk),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -13,11 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
 from accounts.permissions import ShopperRequiredMixin
@@ -27,7 +24,7 @@ from common.tracking import track, visitor_id
 from orders import selectors, services
 from orders.forms import CancelForm, CheckoutForm, GuestOrderLookupForm
 from orders.models import OrderStatus
-from orders.transitions import CANCELLABLE_BY_SHOPPER
+from orders.transitions import order_cancellable_by_shopper
 from orders.viewer import cart_for_request, guest_remember, order_for_request
 
 
@@ -42,31 +39,14 @@ def _track(request: HttpRequest, event_type: str, **properties: Any) -> None:
     )
 
 
-def _same_origin(request: HttpRequest) -> bool:
-    """Cart additions come from cached product pages that carry no CSRF token, so instead of a token the
-    browser's own Sec-Fetch-Site / Origin headers must say the form was on our site."""
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None:
-        return fetch_site in ("same-origin", "none")
-    origin = request.headers.get("Origin")
-    if origin is not None and origin != "null":
-        return urlsplit(origin).netloc == request.get_host()
-    referer = request.headers.get("Referer")
-    if referer:
-        return urlsplit(referer).netloc == request.get_host()
-    return True  # a non-browser client with neither header; forging needs a browser, which sends them
-
-
 # --- cart -----------------------------------------------------------------------------------------------
 
 
-@method_decorator(csrf_exempt, name="dispatch")
 class CartAddView(View):
-    """POST from the product page: add a SKU to the cart, capped by stock."""
+    """POST from the product page: add a SKU to the cart, capped by stock. CSRF-protected like every form;
+    the cached product page gets the visitor's token from static/js/csrf.js (see marketplace.csrf)."""
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        if not _same_origin(request):
-            return HttpResponseBadRequest(_("This form must be sent from our own site."))
         try:
             variant_id = int(request.POST.get("variant", ""))
             quantity = int(request.POST.get("quantity", "1"))
@@ -164,6 +144,18 @@ class CheckoutView(TemplateView):
             with_prices=with_prices,
         )
 
+    @staticmethod
+    def _owner(request: HttpRequest) -> str:
+        """The idempotency owner (``services.checkout_owner``): the user, or this visitor's session."""
+        if not request.user.is_authenticated and request.session.session_key is None:
+            request.session.save()
+        owner = services.checkout_owner(
+            user_id=request.user.pk if request.user.is_authenticated else None,
+            session_key=request.session.session_key,
+        )
+        assert owner is not None  # noqa: S101 - a user, or a session saved just above
+        return owner
+
     def _addresses(self):
         user = self.request.user
         return list(address_list(user=user)) if user.is_authenticated else []
@@ -213,9 +205,7 @@ class CheckoutView(TemplateView):
                     coupon_code=coupon_code,
                     expected_total=form.cleaned_data.get("expected_total"),
                     idempotency_key=form.cleaned_data["idempotency_key"],
-                    owner=f"user:{request.user.pk}"
-                    if request.user.is_authenticated
-                    else f"visitor:{visitor_id(request) or cart.pk}",
+                    owner=self._owner(request),
                     language=get_language() or "",
                 )
             except ApplicationError as exc:
@@ -263,9 +253,7 @@ class OrderDetailView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         order = order_for_request(self.request, kwargs["number"])
         parts = selectors.order_detail_parts(order_id=order.pk)
-        cancellable = any(p.status in CANCELLABLE_BY_SHOPPER for p in parts) and not any(
-            p.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED) for p in parts
-        )
+        cancellable = order_cancellable_by_shopper([p.status for p in parts])
         reviewable = (
             self.request.user.is_authenticated
             and order.buyer_id == self.request.user.pk
