@@ -337,3 +337,20 @@ def test_placing_writes_the_first_timeline_row_and_queues_the_mail_and_the_event
         "sellers": 1,
         "lines": 1,
     }
+
+
+def test_a_shipping_method_the_seller_does_not_offer_is_refused_by_the_service_not_swapped():
+    shopper = UserFactory()
+    north, south = SellerProfileFactory(shop_name="North"), SellerProfileFactory(shop_name="South")
+    kettle = purchasable_variant(seller=north, price=4000, stock=5, title="Kettle")
+    ShippingMethod.objects.create(seller=north, name="Post", flat_amount=450)
+    someone_elses = ShippingMethod.objects.create(seller=south, name="Courier", flat_amount=0)
+    retired = ShippingMethod.objects.create(seller=north, name="Old", flat_amount=0, is_active=False)
+    cart = cart_with_lines(user=shopper, lines=[(kettle, 1)])
+
+    for choice in ({north.pk: someone_elses.pk}, {north.pk: retired.pk}, {south.pk: someone_elses.pk}):
+        with pytest.raises(CheckoutError) as refused:
+            _place(cart, shopper, shipping_choice=choice)
+
+        assert set(refused.value.extra["shipping"]) == {str(seller_id) for seller_id in choice}
+        _nothing_written(variants_stock={kettle.pk: 5})
