@@ -25,6 +25,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.domain_events import publish
 from common.exceptions import ApplicationError
 from common.money import Money
 from orders.models import Order, OrderLine, OrderStatus, SellerOrder
@@ -32,6 +33,7 @@ from orders.reasons import ReasonCode, choice_param, money_param, reason_stored_
 from orders.services import order_payment_confirmed
 from payments import ledger
 from payments.commissions import RefundedSoFar, order_allocate, refund_split, seller_order_refunded
+from payments.domain_events import PaymentAuthorised, PaymentCaptured, RefundSettled
 from payments.models import JournalLine, LedgerAccount, Payment, Refund
 from payments.providers import (
     PaymentFacts,
@@ -285,8 +287,25 @@ def payment_facts_apply(*, payment_id: int, facts: PaymentFacts) -> Payment:
     if fields:
         payment.save(update_fields=[*sorted(fields), "updated_at"])
     after = _AfterCommit(capture_due=payment.status == Status.AUTHORISED and before != Status.AUTHORISED)
+    if after.capture_due:
+        publish(
+            PaymentAuthorised(
+                payment_id=payment.pk,
+                order_id=payment.order_id,
+                amount=payment.amount,
+                currency=payment.currency,
+            )
+        )
     if newly_captured:
         after = _capture_post(payment)
+        publish(
+            PaymentCaptured(
+                payment_id=payment.pk,
+                order_id=payment.order_id,
+                amount=payment.captured_amount,
+                currency=payment.currency,
+            )
+        )
     if new_fee:
         ledger.fee_post(
             payment_id=payment.pk,
@@ -622,6 +641,7 @@ def _refund_settle_locked(
         refund.failure_message = (failure_message or _("The payment provider refused the refund."))[:300]
         refund.save(update_fields=["status", "reference", "failure_message", "updated_at"])
         _refund_note(refund, succeeded=False)
+        _refund_settled_publish(refund, payment, succeeded=False)
         return
     refund.status = Refund.Status.SUCCEEDED
     refund.succeeded_at = timezone.now()
@@ -647,6 +667,21 @@ def _refund_settle_locked(
     if refund.restock:
         _refund_restock(refund, order_id=payment.order_id)
     _refund_note(refund, succeeded=True)
+    _refund_settled_publish(refund, payment, succeeded=True)
+
+
+def _refund_settled_publish(refund: Refund, payment: Payment, *, succeeded: bool) -> None:
+    publish(
+        RefundSettled(
+            refund_id=refund.pk,
+            payment_id=payment.pk,
+            order_id=payment.order_id,
+            seller_order_id=refund.seller_order_id,
+            amount=refund.amount,
+            currency=refund.currency,
+            succeeded=succeeded,
+        )
+    )
 
 
 def _refund_restock(refund: Refund, *, order_id: int) -> None:
