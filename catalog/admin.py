@@ -1,9 +1,10 @@
 """Operators' view of the catalog. Derived numbers (from-price, sales, ratings) and product status are
 read-only here: they are maintained by catalog/orders/reviews services, and a status change goes only
-through ``catalog.services_review`` (approve, reject, delist, each with its audit row and the seller's
-e-mail), from actions that ask for a reason on a confirmation page where one is required.
+through ``catalog.services_moderation`` (approve, reject, delist, each with its audit row and the
+seller's e-mail), from actions that ask for a reason on a confirmation page where one is required.
 
-The listing review queue (``ListingReview``) lists the products waiting in PENDING_REVIEW, oldest first.
+The listing moderation queue (``ListingModeration``) lists the products waiting in PENDING_REVIEW, oldest
+first.
 A category edit or move refreshes the category caches and the search documents of the products below it
 (their search document includes the names of the category and its ancestors).
 """
@@ -31,7 +32,7 @@ from catalog import selectors
 from catalog.models import (
     Category,
     CategoryAttribute,
-    ListingReview,
+    ListingModeration,
     Product,
     ProductStatusEvent,
     ProductVariant,
@@ -40,10 +41,10 @@ from catalog.models import (
 from catalog.screening import REASON_PREFIX
 from catalog.search import product_search_vector_refresh_category
 from catalog.services_listing import product_operator_update
-from catalog.services_review import (
+from catalog.services_moderation import (
+    product_moderation_approve,
+    product_moderation_reject,
     product_operator_delist,
-    product_review_approve,
-    product_review_reject,
 )
 from common.admin import ServiceAdminMixin, ServiceModelForm
 from common.exceptions import ApplicationError
@@ -121,8 +122,8 @@ class ListingReasonForm(forms.Form):
 
 
 _LISTING_ACTIONS: dict[str, tuple[Callable[..., Product], Any]] = {
-    "approve": (product_review_approve, _("Approve")),
-    "reject": (product_review_reject, _("Reject")),
+    "approve": (product_moderation_approve, _("Approve")),
+    "reject": (product_moderation_reject, _("Reject")),
     "delist": (product_operator_delist, _("Delist")),
 }
 
@@ -327,11 +328,11 @@ class ProductAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return _listing_reason_action(self, request, queryset, action="delist")
 
 
-# --- review queue -----------------------------------------------------------------------------------
+# --- moderation queue -------------------------------------------------------------------------------
 
 
-@admin.register(ListingReview)
-class ListingReviewAdmin(admin.ModelAdmin):
+@admin.register(ListingModeration)
+class ListingModerationAdmin(admin.ModelAdmin):
     """Listings waiting for an operator, oldest first, with why screening held them back."""
 
     list_display = (
@@ -362,7 +363,7 @@ class ListingReviewAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ListingReview]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ListingModeration]:
         held = ProductStatusEvent.objects.filter(
             product_id=OuterRef("pk"), to_status=Status.PENDING_REVIEW
         ).order_by("-created_at", "-id")
@@ -380,7 +381,7 @@ class ListingReviewAdmin(admin.ModelAdmin):
         return False  # reject instead: the seller keeps the draft and learns why
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
-        extra_context = {"title": gettext("Listing review queue"), **(extra_context or {})}
+        extra_context = {"title": gettext("Listing moderation queue"), **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
@@ -393,33 +394,33 @@ class ListingReviewAdmin(admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def save_model(self, request: HttpRequest, obj: ListingReview, form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: ListingModeration, form, change: bool) -> None:
         """Nothing to save: every field here is read-only."""
 
     def get_urls(self):
         preview = path(
             "<int:object_id>/preview/",
             self.admin_site.admin_view(self.preview_view),
-            name="catalog_listingreview_preview",
+            name="catalog_listingmoderation_preview",
         )
         return [preview, *super().get_urls()]
 
     @admin.display(description=_("from price"), ordering="price_amount")
-    def from_price(self, obj: ListingReview) -> str:
+    def from_price(self, obj: ListingModeration) -> str:
         return format_money(obj.price_amount, obj.currency)
 
     @admin.display(description=_("waiting since"), ordering="status_changed_at")
-    def submitted_at(self, obj: ListingReview):
+    def submitted_at(self, obj: ListingModeration):
         return obj.status_changed_at
 
     @admin.display(description=_("screening reasons"))
-    def screening_reasons(self, obj: ListingReview) -> str:
+    def screening_reasons(self, obj: ListingModeration) -> str:
         reason = getattr(obj, "held_reason", None) or ""
         return reason.removeprefix(REASON_PREFIX)
 
     @admin.display(description=_("preview"))
-    def preview_link(self, obj: ListingReview) -> str:
-        url = reverse("admin:catalog_listingreview_preview", args=[obj.pk])
+    def preview_link(self, obj: ListingModeration) -> str:
+        url = reverse("admin:catalog_listingmoderation_preview", args=[obj.pk])
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, gettext("Preview"))
 
     def preview_view(self, request: HttpRequest, object_id: int) -> TemplateResponse:
@@ -444,8 +445,8 @@ class ListingReviewAdmin(admin.ModelAdmin):
             "nav_categories": selectors.category_list_top(),
             "breadcrumbs": [
                 {
-                    "label": gettext("Listing review queue"),
-                    "url": reverse("admin:catalog_listingreview_changelist"),
+                    "label": gettext("Listing moderation queue"),
+                    "url": reverse("admin:catalog_listingmoderation_changelist"),
                 },
                 {"label": product.title, "url": None},
             ],
@@ -453,9 +454,9 @@ class ListingReviewAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "ops/catalog/listing_preview.html", context)
 
     @admin.action(description=_("Approve selected listings"), permissions=["change"])
-    def approve_listings(self, request: HttpRequest, queryset: QuerySet[ListingReview]) -> None:
+    def approve_listings(self, request: HttpRequest, queryset: QuerySet[ListingModeration]) -> None:
         _listing_action_run(self, request, queryset, action="approve")
 
     @admin.action(description=_("Reject selected listings…"), permissions=["change"])
-    def reject_listings(self, request: HttpRequest, queryset: QuerySet[ListingReview]):
+    def reject_listings(self, request: HttpRequest, queryset: QuerySet[ListingModeration]):
         return _listing_reason_action(self, request, queryset, action="reject")

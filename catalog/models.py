@@ -289,11 +289,11 @@ class StockMovement(models.Model):
         return f"{self.variant_id} {self.delta:+d} ({self.reason})"
 
 
-class ListingReview(Product):
-    """The operators' review queue in the admin: the same rows as ``Product``, listed while they wait in
-    PENDING_REVIEW (the admin filters them; no table of its own)."""
+class ListingModeration(Product):
+    """The operators' moderation queue in the admin: the same rows as ``Product``, listed while they wait
+    in PENDING_REVIEW (the admin filters them; no table of its own)."""
 
     class Meta:
         proxy = True
-        verbose_name = _("listing in review")
-        verbose_name_plural = _("listings in review")
+        verbose_name = _("listing awaiting moderation")
+        verbose_name_plural = _("listings awaiting moderation")

@@ -1,6 +1,6 @@
-"""Whether a listing an operator has not seen yet may go live at once, or waits in the review queue.
+"""Whether a listing an operator has not seen yet may go live at once, or waits in the moderation queue.
 
-Pure rules over facts a service gathers (``catalog.services_review.product_publish_screened``): no ORM,
+Pure rules over facts a service gathers (``catalog.services_moderation.product_publish_screened``): no ORM,
 no settings. Each rule that fires gives one reason; no reason means the listing goes straight to ACTIVE.
 The reasons are stored (in English) as the status event's reason, so operators see why a listing waits.
 """

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from catalog.listing_cache import listing_cache_invalidate, product_cache_invalidate
 from catalog.models import Product, ProductVariant, StockMovement
-from catalog.services_review import product_publish_screened
+from catalog.services_moderation import product_publish_screened
 from catalog.transitions import IllegalTransition, product_transition
 from common.exceptions import ApplicationError
 

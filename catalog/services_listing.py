@@ -34,7 +34,7 @@ from catalog.richtext import description_clean
 from catalog.search import product_search_vector_refresh
 from catalog.selectors_attributes import category_attribute_specs
 from catalog.services import listing_cache_invalidate, product_price_sync, stock_adjust
-from catalog.services_review import product_publish_screened
+from catalog.services_moderation import product_publish_screened
 from catalog.transitions import IllegalTransition, product_transition
 from common.exceptions import ApplicationError
 from common.money import Money

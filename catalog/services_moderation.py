@@ -1,9 +1,10 @@
-"""Listing review: screening when a listing is published, and the operators' decisions on it.
+"""Listing moderation: screening when a listing is published, and the operators' decisions on it.
 
 A seller's publish (and a scheduled publish) goes through ``product_publish_screened``: when
 ``catalog.screening`` finds a reason the listing waits in PENDING_REVIEW, else it goes live. Only an
-operator moves it on: ``product_review_approve`` (live) or ``product_review_reject`` (back to draft, with
-a reason the seller is e-mailed). ``product_operator_delist`` takes a live listing down with a reason.
+operator moves it on: ``product_moderation_approve`` (live) or ``product_moderation_reject`` (back to
+draft, with a reason the seller is e-mailed). ``product_operator_delist`` takes a live listing down with a
+reason.
 Every status change goes through ``catalog.transitions.product_transition`` (so it leaves an event row).
 """
 
@@ -32,7 +33,9 @@ logger = logging.getLogger(__name__)
 
 Status = Product.Status
 
-REVIEW_APPROVED_REASON = "approved in review"
+# The reason on the status event of an approval; stored on every such event since the start, so it keeps
+# its wording.
+MODERATION_APPROVED_REASON = "approved in review"
 # Which status events the seller hears about by e-mail, and as what.
 _EMAIL_KINDS = {
     (Status.PENDING_REVIEW, Status.ACTIVE): "approved",
@@ -42,7 +45,7 @@ _EMAIL_KINDS = {
 }
 
 
-class ReviewNotAllowed(ApplicationError):
+class ModerationNotAllowed(ApplicationError):
     pass
 
 
@@ -77,7 +80,7 @@ def _category_typical_price(*, category_id: int, exclude_product_id: int) -> int
 
 
 def product_screening_reasons(*, product: Product, rules: ScreeningRules | None = None) -> list[str]:
-    """Why ``product`` must be reviewed before it goes live (empty: it may go live now)."""
+    """Why ``product`` must wait for an operator before it goes live (empty: it may go live now)."""
     rules = rules or screening_rules()
     published = (
         Product.objects.filter(seller_id=product.seller_id, published_at__isnull=False)
@@ -121,10 +124,12 @@ def product_publish_screened(*, product_id: int, actor_id: int | None, source: s
 
 def _operator_check(*, actor_id: int, product: Product) -> None:
     if not User.objects.filter(pk=actor_id, is_active=True, is_staff=True).exists():
-        raise ReviewNotAllowed(_("Only operators can review listings."), extra={"actor": ["not an operator"]})
+        raise ModerationNotAllowed(
+            _("Only operators can moderate listings."), extra={"actor": ["not an operator"]}
+        )
     if product.seller.user_id == actor_id:
-        raise ReviewNotAllowed(
-            _("You cannot review your own listing."), extra={"actor": ["the listing's seller"]}
+        raise ModerationNotAllowed(
+            _("You cannot moderate your own listing."), extra={"actor": ["the listing's seller"]}
         )
 
 
@@ -165,8 +170,8 @@ def _transition_and_notify(*, product_id: int, to_status: str, actor_id: int, re
 
 
 @transaction.atomic
-def product_review_approve(*, product_id: int, actor_id: int) -> Product:
-    """An operator lets a listing that waits in review go live; the seller is e-mailed after commit."""
+def product_moderation_approve(*, product_id: int, actor_id: int) -> Product:
+    """An operator lets a listing that waits in moderation go live; the seller is e-mailed after commit."""
     _product_for_operator(
         product_id=product_id,
         actor_id=actor_id,
@@ -174,13 +179,13 @@ def product_review_approve(*, product_id: int, actor_id: int) -> Product:
         to_status=Status.ACTIVE,
     )
     return _transition_and_notify(
-        product_id=product_id, to_status=Status.ACTIVE, actor_id=actor_id, reason=REVIEW_APPROVED_REASON
+        product_id=product_id, to_status=Status.ACTIVE, actor_id=actor_id, reason=MODERATION_APPROVED_REASON
     )
 
 
 @transaction.atomic
-def product_review_reject(*, product_id: int, actor_id: int, reason: str) -> Product:
-    """An operator sends a listing that waits in review back to draft, saying why; the seller is
+def product_moderation_reject(*, product_id: int, actor_id: int, reason: str) -> Product:
+    """An operator sends a listing that waits in moderation back to draft, saying why; the seller is
     e-mailed the reason after commit and sees it on the listing's edit page."""
     reason = _reason_required(reason, message=_("A reason is required to reject a listing."))
     _product_for_operator(

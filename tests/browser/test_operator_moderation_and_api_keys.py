@@ -1,4 +1,4 @@
-"""An operator works the listing review queue, and a seller creates an API key, in a real browser."""
+"""An operator works the listing moderation queue, and a seller creates an API key, in a real browser."""
 
 import pytest
 from django.urls import reverse
@@ -26,7 +26,7 @@ def test_an_operator_rejects_a_screened_listing_with_a_reason_and_approves_anoth
     for product in (fake, lamp):
         ProductVariantFactory(product=product)
     OperatorFactory(email="ops@example.com")
-    queue = reverse("admin:catalog_listingreview_changelist")
+    queue = reverse("admin:catalog_listingmoderation_changelist")
 
     # when the operator opens the queue, rejects one with a reason
     _sign_in(page, "ops@example.com", queue)
@@ -43,7 +43,7 @@ def test_an_operator_rejects_a_screened_listing_with_a_reason_and_approves_anoth
     page.get_by_role("button", name="Go").click()
 
     # then the queue is empty, one listing is back to draft with the reason, the other live
-    expect(page.get_by_text("0 listings in review")).to_be_visible()
+    expect(page.get_by_text("0 listings awaiting moderation")).to_be_visible()
     fake.refresh_from_db()
     lamp.refresh_from_db()
     assert (fake.status, lamp.status) == (Product.Status.DRAFT, Product.Status.ACTIVE)

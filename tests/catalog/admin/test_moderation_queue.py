@@ -1,4 +1,4 @@
-"""The operators' listing review queue and the product admin's status actions, through the admin."""
+"""The operators' listing moderation queue and the product admin's status actions, through the admin."""
 
 from datetime import timedelta
 
@@ -19,7 +19,7 @@ from tests.factories import (
 Status = Product.Status
 pytestmark = pytest.mark.django_db
 
-QUEUE = reverse("admin:catalog_listingreview_changelist")
+QUEUE = reverse("admin:catalog_listingmoderation_changelist")
 PRODUCTS = reverse("admin:catalog_product_changelist")
 
 
@@ -71,19 +71,19 @@ def test_the_queue_lists_only_pending_listings_oldest_first_with_screening_reaso
 
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [older, newer]
-    assert response.context["title"] == "Listing review queue"
+    assert response.context["title"] == "Listing moderation queue"
     html = response.content.decode()
     assert "Live chair" not in html
     assert "Draft stool" not in html
     assert "new seller (0 of the first 3 listings reviewed)" in html
     assert "flagged words: replica" in html
-    assert reverse("admin:catalog_listingreview_preview", args=[older.pk]) in html
+    assert reverse("admin:catalog_listingmoderation_preview", args=[older.pk]) in html
 
 
 def test_the_preview_shows_the_listing_as_shoppers_will_see_it(client, operator, seller):
     product = _pending(seller, "Oak desk", waiting_since=timezone.now())
 
-    response = client.get(reverse("admin:catalog_listingreview_preview", args=[product.pk]))
+    response = client.get(reverse("admin:catalog_listingmoderation_preview", args=[product.pk]))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -195,7 +195,7 @@ def test_product_status_is_read_only_in_the_change_form(client, operator, seller
 def test_a_queued_listing_opens_read_only_with_its_status_history(client, operator, seller):
     product = _pending(seller, "Oak desk", waiting_since=timezone.now())
 
-    response = client.get(reverse("admin:catalog_listingreview_change", args=[product.pk]))
+    response = client.get(reverse("admin:catalog_listingmoderation_change", args=[product.pk]))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -208,8 +208,8 @@ def test_a_queued_listing_opens_read_only_with_its_status_history(client, operat
 def test_operators_cannot_add_or_delete_from_the_queue(client, operator, seller):
     product = _pending(seller, "Oak desk", waiting_since=timezone.now())
 
-    assert client.get(reverse("admin:catalog_listingreview_add")).status_code == 403
-    assert client.get(reverse("admin:catalog_listingreview_delete", args=[product.pk])).status_code == 403
+    assert client.get(reverse("admin:catalog_listingmoderation_add")).status_code == 403
+    assert client.get(reverse("admin:catalog_listingmoderation_delete", args=[product.pk])).status_code == 403
 
 
 @pytest.mark.parametrize("who", ["anonymous", "shopper", "seller"])
@@ -221,7 +221,7 @@ def test_non_operators_are_sent_to_the_admin_login(client, seller, who):
         client.force_login(seller.user)
 
     queue = client.get(QUEUE)
-    preview = client.get(reverse("admin:catalog_listingreview_preview", args=[product.pk]))
+    preview = client.get(reverse("admin:catalog_listingmoderation_preview", args=[product.pk]))
     approve = _action(client, QUEUE, "approve_listings", [product])
 
     for response in (queue, preview, approve):

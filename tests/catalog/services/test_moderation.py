@@ -1,4 +1,4 @@
-"""Listing screening (pure rules, no database) and the review services that act on what it decides."""
+"""Listing screening (pure rules, no database) and the moderation services that act on what it decides."""
 
 from datetime import timedelta
 
@@ -16,11 +16,11 @@ from catalog.screening import (
 from catalog.selectors import product_list_visible
 from catalog.services import products_schedule_run
 from catalog.services_listing import VariantInput, product_create, product_seller_transition
-from catalog.services_review import (
-    ReviewNotAllowed,
+from catalog.services_moderation import (
+    ModerationNotAllowed,
+    product_moderation_approve,
+    product_moderation_reject,
     product_operator_delist,
-    product_review_approve,
-    product_review_reject,
 )
 from catalog.transitions import IllegalTransition
 from common.exceptions import ApplicationError
@@ -162,7 +162,7 @@ def _pending(seller, *, title="Oak desk", reason="screening: flagged words: repl
 
 
 @pytest.mark.django_db
-def test_a_new_sellers_first_listing_waits_for_review(settings, seller, leaf):
+def test_a_new_sellers_first_listing_waits_for_moderation(settings, seller, leaf):
     settings.LISTING_REVIEW_NEW_SELLER_LISTINGS = 3
 
     product = _publish_new(seller, leaf)
@@ -198,7 +198,7 @@ def test_by_default_a_plain_listing_goes_live(seller, leaf):
 
 
 @pytest.mark.django_db
-def test_flagged_words_send_a_listing_to_review(seller, leaf):
+def test_flagged_words_send_a_listing_to_moderation(seller, leaf):
     product = _publish_new(seller, leaf, title="Designer handbag", description="A perfect replica.")
 
     assert product.status == Status.PENDING_REVIEW
@@ -206,7 +206,7 @@ def test_flagged_words_send_a_listing_to_review(seller, leaf):
 
 
 @pytest.mark.django_db
-def test_a_price_far_above_the_category_median_sends_a_listing_to_review(settings, seller, leaf):
+def test_a_price_far_above_the_category_median_sends_a_listing_to_moderation(settings, seller, leaf):
     settings.LISTING_REVIEW_PRICE_MIN_LISTINGS = 3
     for price in (900, 1000, 1100):
         ProductFactory(category=leaf, price_amount=price)
@@ -267,7 +267,7 @@ def test_approve_makes_the_listing_live_and_tells_the_seller(
     product = _pending(seller, title="Oak desk")
 
     with django_capture_on_commit_callbacks(execute=True):
-        product_review_approve(product_id=product.id, actor_id=operator.id)
+        product_moderation_approve(product_id=product.id, actor_id=operator.id)
 
     product.refresh_from_db()
     assert product.status == Status.ACTIVE
@@ -294,7 +294,7 @@ def test_reject_returns_the_listing_to_draft_and_emails_the_reason_after_commit(
     product.save(update_fields=["publish_at"])
 
     with django_capture_on_commit_callbacks() as callbacks:
-        product_review_reject(
+        product_moderation_reject(
             product_id=product.id, actor_id=operator.id, reason="  Photos show a different desk. "
         )
     assert mailoutbox == []  # nothing is sent before the commit
@@ -321,7 +321,7 @@ def test_reject_requires_a_reason_and_changes_nothing_without_one(seller, operat
     product = _pending(seller)
 
     with pytest.raises(ApplicationError) as excinfo:
-        product_review_reject(product_id=product.id, actor_id=operator.id, reason="   ")
+        product_moderation_reject(product_id=product.id, actor_id=operator.id, reason="   ")
 
     assert excinfo.value.extra == {"reason": ["This field is required."]}
     product.refresh_from_db()
@@ -336,9 +336,9 @@ def test_only_pending_listings_can_be_approved_or_rejected(seller, operator, sta
     product = ProductFactory(seller=seller, status=status)
 
     with pytest.raises(IllegalTransition):
-        product_review_approve(product_id=product.id, actor_id=operator.id)
+        product_moderation_approve(product_id=product.id, actor_id=operator.id)
     with pytest.raises(IllegalTransition):
-        product_review_reject(product_id=product.id, actor_id=operator.id, reason="No.")
+        product_moderation_reject(product_id=product.id, actor_id=operator.id, reason="No.")
 
     product.refresh_from_db()
     assert product.status == status
@@ -349,22 +349,22 @@ def test_only_pending_listings_can_be_approved_or_rejected(seller, operator, sta
 def test_a_seller_cannot_approve_their_own_listing(seller):
     product = _pending(seller)
 
-    with pytest.raises(ReviewNotAllowed):
-        product_review_approve(product_id=product.id, actor_id=seller.user_id)
+    with pytest.raises(ModerationNotAllowed):
+        product_moderation_approve(product_id=product.id, actor_id=seller.user_id)
 
     product.refresh_from_db()
     assert product.status == Status.PENDING_REVIEW
 
 
 @pytest.mark.django_db
-def test_an_operator_cannot_review_a_listing_of_their_own_shop():
+def test_an_operator_cannot_moderate_a_listing_of_their_own_shop():
     operator = OperatorFactory()
     product = _pending(SellerProfileFactory(user=operator))
 
-    with pytest.raises(ReviewNotAllowed) as excinfo:
-        product_review_approve(product_id=product.id, actor_id=operator.id)
+    with pytest.raises(ModerationNotAllowed) as excinfo:
+        product_moderation_approve(product_id=product.id, actor_id=operator.id)
 
-    assert excinfo.value.message == "You cannot review your own listing."
+    assert excinfo.value.message == "You cannot moderate your own listing."
     product.refresh_from_db()
     assert product.status == Status.PENDING_REVIEW
 
