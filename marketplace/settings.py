@@ -280,6 +280,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Readable by the storefront's script (static/js/csrf.js): product pages are shared from a page cache and
+# carry no per-visitor token, so the script copies the cookie's token into the form before it is sent.
+CSRF_COOKIE_HTTPONLY = False
+CSRF_USE_SESSIONS = False
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

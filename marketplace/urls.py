@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from catalog.views import seo
 from marketplace import urls_shop
 from marketplace.api import api_root
+from marketplace.csrf import csrf_token
 from marketplace.health import healthz
 
 api_patterns = [
@@ -25,6 +26,8 @@ api_patterns = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The visitor's CSRF token (and cookie) for forms on cached pages (static/js/csrf.js).
+    path("csrf/", csrf_token, name="csrf-token"),
     # Exempt from CSRF so the language form needs no per-visitor token and pages stay cacheable; the
     # worst a forged request can do is switch someone's display language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

@@ -1,5 +1,5 @@
-"""The cart pages: adding from the product page (no CSRF token, same-origin check instead), updating and
-removing lines, and the visitor's cart joining the user's at sign-in."""
+"""The cart pages: adding from the product page (CSRF token from the cookie: tests/orders/views/
+test_cart_csrf.py), updating and removing lines, and the visitor's cart joining the user's at sign-in."""
 
 import pytest
 from django.contrib.messages import get_messages
@@ -31,12 +31,15 @@ def _tracked(event_type: str) -> list[Event]:
     return list(Event.objects.filter(type=event_type).order_by("pk"))
 
 
-def test_the_product_page_form_adds_to_the_cart_without_a_csrf_token_from_our_own_site():
+def test_the_product_page_form_adds_to_the_cart_with_the_token_from_the_cookie():
     client = Client(enforce_csrf_checks=True)
     variant = purchasable_variant(stock=5)
+    token = client.get(reverse("csrf-token")).json()["token"]
 
     response = client.post(
-        reverse(ADD), {"variant": variant.pk, "quantity": "2"}, HTTP_SEC_FETCH_SITE="same-origin"
+        reverse(ADD),
+        {"variant": variant.pk, "quantity": "2", "csrfmiddlewaretoken": token},
+        HTTP_SEC_FETCH_SITE="same-origin",
     )
 
     assert response.status_code == 302
@@ -57,12 +60,13 @@ def test_the_product_page_form_adds_to_the_cart_without_a_csrf_token_from_our_ow
     ],
 )
 def test_a_cart_addition_from_another_site_is_refused_and_adds_nothing(headers):
+    # Another site cannot read the visitor's token: Django's CSRF check refuses the post (403).
     client = Client(enforce_csrf_checks=True)
     variant = purchasable_variant(stock=5)
 
     response = client.post(reverse(ADD), {"variant": variant.pk, "quantity": "1"}, **headers)
 
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert CartLine.objects.count() == 0
     assert Cart.objects.count() == 0
     assert _tracked("add_to_cart") == []
