@@ -14,10 +14,12 @@ from django.db import connection, transaction
 from django.db.models import F, Min
 from django.utils.translation import gettext as _
 
+from catalog.domain_events import ListingChanged
 from catalog.listing_cache import listing_cache_invalidate, product_cache_invalidate
 from catalog.models import Product, ProductVariant, StockMovement
 from catalog.services_moderation import product_publish_screened
 from catalog.transitions import IllegalTransition, product_transition
+from common.domain_events import publish
 from common.exceptions import ApplicationError
 
 __all__ = [
@@ -90,6 +92,7 @@ def stock_adjust(
         _stock_update_refused(variant_id)
     quantity_after, product_id = changed
     product_cache_invalidate(product_id)
+    publish(ListingChanged(product_id=product_id, change="stock"))
     return StockMovement.objects.create(
         variant_id=variant_id,
         delta=delta,
@@ -131,6 +134,7 @@ def stock_take(
             left[variant_id] = changed
         for product_id in sorted({product_id for _stock, product_id in left.values()}):
             product_cache_invalidate(product_id)
+            publish(ListingChanged(product_id=product_id, change="stock"))
         return StockMovement.objects.bulk_create(
             [
                 StockMovement(
@@ -211,4 +215,5 @@ def product_rating_set(*, product_id: int, rating_avg: Decimal | None, rating_co
         Product.objects.filter(pk=product_id).update(rating_avg=rating_avg, rating_count=rating_count)
         listing_cache_invalidate()
     product_cache_invalidate(product_id)
+    publish(ListingChanged(product_id=product_id, change="rating"))
     return changed

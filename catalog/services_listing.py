@@ -29,6 +29,7 @@ from catalog.attributes import (
     attribute_values_clean,
     attribute_values_known,
 )
+from catalog.domain_events import ListingChanged
 from catalog.models import Category, Product, ProductVariant, StockMovement, Tag
 from catalog.richtext import description_clean
 from catalog.search import product_search_vector_refresh
@@ -36,6 +37,7 @@ from catalog.selectors_attributes import category_attribute_specs
 from catalog.services import listing_cache_invalidate, product_price_sync, stock_adjust
 from catalog.services_moderation import product_publish_screened
 from catalog.transitions import IllegalTransition, product_transition
+from common.domain_events import publish as event_publish
 from common.exceptions import ApplicationError
 from common.money import Money
 from common.services import model_update
@@ -480,6 +482,7 @@ def product_create(
     _publish_if_asked(product=product, actor_id=actor_id, publish=publish)
     product_search_vector_refresh(product_ids=[product.id])
     listing_cache_invalidate()
+    event_publish(ListingChanged(product_id=product.pk, change="created"))
     product.refresh_from_db()
     return product
 
@@ -530,6 +533,7 @@ def product_update(
     _publish_if_asked(product=product, actor_id=actor_id, publish=publish)
     product_search_vector_refresh(product_ids=[product.id])
     listing_cache_invalidate()
+    event_publish(ListingChanged(product_id=product.pk, change="updated"))
     product.refresh_from_db()
     return product
 

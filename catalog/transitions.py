@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.domain_events import ListingChanged
 from catalog.listing_cache import listing_cache_invalidate
 from catalog.models import Product, ProductStatusEvent
+from common.domain_events import publish
 from common.exceptions import ApplicationError
 
 Status = Product.Status
@@ -61,4 +63,5 @@ def product_transition(*, product_id: int, to_status: str, actor_id: int | None,
         product=product, from_status=from_status, to_status=to_status, actor_id=actor_id, reason=reason[:500]
     )
     listing_cache_invalidate()
+    publish(ListingChanged(product_id=product.pk, change="status", status=to_status))
     return product
