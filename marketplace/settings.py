@@ -218,8 +218,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
-DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="USD")
 # The one currency of listings, carts and orders (ISO 4217; marketplace.E003 checks it). Read at call time.
+DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="USD")
 
 # --- Static and media -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
