@@ -253,6 +253,11 @@ def payment_facts_apply(*, payment_id: int, facts: PaymentFacts) -> Payment:
         raise PaymentError(
             _("These facts are about another payment."), extra={"reference": [facts.reference]}
         )
+    if facts.payment_id is not None and facts.payment_id != payment.pk:
+        raise PaymentError(
+            _("These facts are about another payment."),
+            extra={"metadata": [f"payment_id {facts.payment_id}, expected {payment.pk}"]},
+        )
     fields: set[str] = set()
     for name in ("reference", "charge_reference", "client_secret", "payment_method_summary"):
         value = getattr(facts, name)

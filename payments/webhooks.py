@@ -4,8 +4,9 @@ The request path (``payments.views.StripeWebhookView``) only verifies the signat
 enqueues it after commit: a redelivered event hits the unique constraint and is acknowledged without
 anything else happening. Processing (``webhook_event_process``) is idempotent and order-independent: it
 re-reads the PaymentIntent from the provider — the current truth, whatever order the events came in — and
-applies it through ``payments.services.payment_facts_apply``; only when the provider no longer knows the
-object does it fall back to the object in the event, stamped with the event's own time. Failures are
+applies it through ``payments.services.payment_facts_apply``. Only what the provider returns may change a
+payment: an intent it does not know fails the event and changes nothing (the body alone is never
+trusted). Failures are
 recorded on the event (status, attempts, last error) for operators, who can retry from the admin.
 
 Handled: ``payment_intent.*``, ``charge.refunded`` / refund updates (refunds made in the Stripe dashboard
@@ -28,9 +29,7 @@ from payments.providers import (
     ProviderRefused,
     ProviderUnavailable,
     event_time,
-    payment_intent_facts,
     payment_provider_get,
-    refund_fact,
 )
 from payments.services import payment_dispute_record, payment_facts_apply
 
@@ -181,20 +180,30 @@ def _payment_for(intent_id: str, metadata: dict | None = None) -> Payment | None
     )
 
 
-def _intent_facts(payment: Payment, intent_id: str, fallback: dict | None, occurred_at: datetime):
+def _intent_facts(payment: Payment, intent_id: str):
+    """What the provider itself says about the intent. Only that may change a payment: the event's body
+    is just a hint of what to re-read, so an intent the provider does not know (a forged or replayed
+    body, another account) fails the event, changes nothing and is logged for operators."""
     try:
         return payment_provider_get(payment.provider).retrieve(reference=intent_id)
     except ProviderRefused as exc:
-        if not exc.not_found or fallback is None:
-            raise ApplicationError(exc.message) from None
-        return payment_intent_facts(fallback, occurred_at=occurred_at)
+        if exc.not_found:
+            logger.error(
+                "webhook names payment intent %s of payment %s, which the provider does not know",
+                intent_id,
+                payment.pk,
+            )
+            raise ApplicationError(
+                f"the provider does not know payment intent {intent_id}; nothing was changed"
+            ) from None
+        raise ApplicationError(exc.message) from None
 
 
 def _intent_event(intent: dict, occurred_at: datetime) -> str:
     payment = _payment_for(str(intent.get("id") or ""), intent.get("metadata"))
     if payment is None:
         return Status.IGNORED
-    facts = _intent_facts(payment, intent["id"], intent, occurred_at)
+    facts = _intent_facts(payment, intent["id"])
     payment_facts_apply(payment_id=payment.pk, facts=facts)
     return Status.PROCESSED
 
@@ -208,15 +217,11 @@ def _refund_event(obj: dict, occurred_at: datetime) -> str:
     if payment is None:
         return Status.IGNORED
     provider = payment_provider_get(payment.provider)
-    facts = _intent_facts(payment, payment.reference, None, occurred_at)
+    facts = _intent_facts(payment, payment.reference)
     try:
         refunds = provider.refunds(reference=payment.reference)
     except ProviderRefused as exc:
-        if not exc.not_found:
-            raise ApplicationError(exc.message) from None
-        # The provider no longer lists them: use what the event carries.
-        listed = (obj.get("refunds") or {}).get("data") if obj.get("object") == "charge" else [obj]
-        refunds = tuple(refund_fact(r) for r in listed or [] if isinstance(r, dict))
+        raise ApplicationError(exc.message) from None
     payment_facts_apply(payment_id=payment.pk, facts=_with_refunds(facts, refunds))
     return Status.PROCESSED
 

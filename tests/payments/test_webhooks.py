@@ -302,3 +302,39 @@ def test_a_dispute_posts_a_chargeback_once_and_notes_it_on_the_order(
     }
     note = OrderEvent.objects.get(order=order, kind=OrderEvent.Kind.NOTE)
     assert note.data == {"dispute": "dp_1", "amount": 4200, "payment_id": payment.pk}
+
+
+def test_a_signed_event_for_an_intent_the_provider_does_not_know_pays_nothing(
+    client, django_capture_on_commit_callbacks, caplog
+):
+    # A forged or replayed body, correctly signed, naming a real unpaid order in its metadata: only what
+    # Stripe itself returns may change a payment, and Stripe answers 404 for this intent.
+    order = order_place(lines=[(purchasable_variant(price=2500), 1)])
+    payment = payment_start(order_id=order.pk)
+    intent = {
+        "id": "pi_forged_000000000000",
+        "object": "payment_intent",
+        "status": "succeeded",
+        "amount": order.total_amount,
+        "amount_received": order.total_amount,
+        "currency": order.currency.lower(),
+        "metadata": {"payment_id": str(payment.pk), "order_number": order.number},
+    }
+
+    response = _send(
+        client,
+        cards.event("payment_intent.succeeded", intent, event_id="evt_forged"),
+        django_capture_on_commit_callbacks,
+    )
+
+    assert response.status_code == 200  # stored for the record, and failed
+    event = WebhookEvent.objects.get(event_id="evt_forged")
+    assert event.status == WebhookEvent.Status.FAILED
+    assert "does not know" in event.last_error
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert (payment.status, payment.captured_amount) != (Status.CAPTURED, order.total_amount)
+    assert payment.captured_amount == 0
+    assert order.status == OrderStatus.PENDING_PAYMENT
+    assert not JournalEntry.objects.filter(payment=payment).exists()
+    assert "does not know" in caplog.text
