@@ -12,19 +12,12 @@ from babel.numbers import is_currency
 from django.conf import settings
 from django.core.checks import Error
 
-# Words that only a stand-in value contains (Django's own "django-insecure-" prefix, our embedded
-# fallbacks, localstripe's dummies, "placeholder" in examples). Real keys are random.
-PLACEHOLDER_MARKERS = ("insecure", "placeholder", "localstripe", "changeme", "change-me")
+from common.placeholders import placeholder_marker
+
 # Django's own bar for SECRET_KEY (security.W009), and the same length for the webhook secret.
 SECRET_MIN_LENGTH = 50
 SECRET_MIN_UNIQUE_CHARACTERS = 5
 CARRIER_SECRET_MIN_LENGTH = 32
-
-
-def placeholder_marker(value: str) -> str | None:
-    """The stand-in word ``value`` contains, if any."""
-    lowered = value.lower()
-    return next((marker for marker in PLACEHOLDER_MARKERS if marker in lowered), None)
 
 
 def _secret_problem(value: str, *, min_length: int, fallback: str) -> str | None:
