@@ -216,17 +216,24 @@ def webhook_event_verify(*, payload: bytes, signature_header: str, secret: str, 
     if not secret or not signature_header:
         raise SignatureInvalid("missing signature or secret")
     try:
-        stripe.WebhookSignature.verify_header(payload, signature_header, secret, tolerance)
-    except stripe.SignatureVerificationError as exc:
+        text = payload.decode("utf-8")  # anyone can send bytes that are not UTF-8: a 400, never a 500
+    except UnicodeDecodeError:
+        raise SignatureInvalid("body is not UTF-8") from None
+    try:
+        stripe.WebhookSignature.verify_header(text, signature_header, secret, tolerance)
+    except (stripe.SignatureVerificationError, ValueError) as exc:
         raise SignatureInvalid(str(exc)) from None
     # The library refuses only old timestamps; one from the future is as suspect (a clock far off, or a
     # signature made to be replayed later).
     stamps = [item.partition("=")[2] for item in signature_header.split(",") if item.strip().startswith("t=")]
     if not stamps or not stamps[0].strip().isdigit() or int(stamps[0]) > time.time() + tolerance:
         raise SignatureInvalid("timestamp outside the tolerance")
+    if "\\u0000" in text.lower():
+        # PostgreSQL cannot store a NUL character in JSON text; no real event carries one.
+        raise SignatureInvalid("body contains a NUL character")
     try:
-        event = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
+        event = json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         raise SignatureInvalid("body is not JSON") from None
     if not isinstance(event, dict):
         raise SignatureInvalid("body is not a JSON object")

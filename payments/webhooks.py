@@ -63,11 +63,15 @@ def webhook_event_store(*, provider: str, event: dict) -> tuple[int | None, bool
         raise WebhookEventInvalid("event without an id")
     if not isinstance(event_type, str) or not event_type or len(event_type) > 100:
         raise WebhookEventInvalid("event without a type")
+    try:
+        created_at = event_time(event)
+    except (ValueError, OverflowError, OSError):
+        raise WebhookEventInvalid("event time out of range") from None
     values = {
         "provider": provider,
         "event_id": event_id,
         "type": event_type,
-        "provider_created_at": event_time(event),
+        "provider_created_at": created_at,
         "payload": event,
         "status": Status.PENDING,
         "attempts": 0,
