@@ -65,8 +65,7 @@ class _PromotionAdmin(ServiceHistoryAdmin):
     def _stop_one(self, obj) -> None:
         raise NotImplementedError
 
-    @admin.action(description=_("Stop the selected promotions"), permissions=["change"])
-    def stop(self, request: HttpRequest, queryset) -> None:
+    def _stop_selected(self, request: HttpRequest, queryset) -> None:
         stopped = 0
         for obj in queryset.filter(is_active=True).order_by("pk"):
             try:
@@ -183,6 +182,10 @@ class CouponAdmin(_PromotionAdmin):
     def _stop_one(self, obj: Coupon) -> None:
         services_promotions.coupon_deactivate(seller_id=obj.seller_id, coupon_id=obj.pk)
 
+    @admin.action(description=_("Stop the selected coupons"), permissions=["change"])
+    def stop(self, request: HttpRequest, queryset) -> None:
+        self._stop_selected(request, queryset)
+
 
 # --- flash sales --------------------------------------------------------------------------------------
 
@@ -294,6 +297,10 @@ class FlashSaleAdmin(_PromotionAdmin):
     def _stop_one(self, obj: FlashSale) -> None:
         services_promotions.flash_sale_deactivate(seller_id=obj.seller_id, flash_sale_id=obj.pk)
 
+    @admin.action(description=_("Stop the selected flash sales"), permissions=["change"])
+    def stop(self, request: HttpRequest, queryset) -> None:
+        self._stop_selected(request, queryset)
+
 
 # --- spend tiers --------------------------------------------------------------------------------------
 
@@ -369,3 +376,7 @@ class SpendTierAdmin(_PromotionAdmin):
 
     def _stop_one(self, obj: SpendTier) -> None:
         services_promotions.spend_tier_deactivate(seller_id=obj.seller_id, spend_tier_id=obj.pk)
+
+    @admin.action(description=_("Stop the selected spend tiers"), permissions=["change"])
+    def stop(self, request: HttpRequest, queryset) -> None:
+        self._stop_selected(request, queryset)
