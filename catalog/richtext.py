@@ -41,12 +41,22 @@ def description_clean(text: str) -> str:
     ).strip()
 
 
+_BLOCK = re.compile(r"<(p|br|ul|ol|li|h3|h4|blockquote)\b", re.IGNORECASE)
+
+
 def description_html(text: str) -> SafeString:
-    """The description as shown on the product page."""
+    """The description as shown on the product page: plain text escaped with its paragraphs and line
+    breaks kept; HTML cleaned, and given paragraphs from its blank lines when it has no block tags of
+    its own (a seller who bolded one word still wrote paragraphs)."""
     if not description_has_markup(text):
-        return linebreaks(escape(text))
+        # Safe to mark: every character of the text was escaped first.
+        return mark_safe(linebreaks(escape(text)))
+    cleaned = description_clean(text)
+    if not _BLOCK.search(cleaned):
+        # linebreaks() adds only <p>/<br> around already-cleaned HTML (autoescape off: it is markup).
+        cleaned = linebreaks(cleaned, autoescape=False)
     # Safe to mark: cleaned by the allow-list sanitiser.
-    return mark_safe(description_clean(text))
+    return mark_safe(cleaned)
 
 
 def description_plain(text: str) -> str:

@@ -73,3 +73,19 @@ def test_markup_stored_before_cleaning_is_still_cleaned_when_shown(client):
 
     assert "<p>Lamp</p>" in html
     assert "alert(" not in html
+
+
+def test_plain_text_is_marked_safe_so_the_page_shows_paragraphs_not_escaped_tags():
+    from django.template import Context, Template
+
+    html = Template("{% load catalog_text %}{{ text|rich_description }}").render(
+        Context({"text": "It's solid oak.\n\nOiled by hand."})
+    )
+
+    assert html == "<p>It&#x27;s solid oak.</p>\n\n<p>Oiled by hand.</p>"
+
+
+def test_html_without_block_tags_keeps_its_paragraphs():
+    assert description_html("<strong>Oak</strong> table.\n\nOiled.\nTwice.") == (
+        "<p><strong>Oak</strong> table.</p>\n\n<p>Oiled.<br>Twice.</p>"
+    )
