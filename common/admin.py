@@ -11,7 +11,7 @@ write around the services.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,7 +56,13 @@ def service_errors_add(form: forms.BaseForm, exc: ApplicationError, field_map: d
         form.add_error(None, exc.message)
 
 
-class ServiceModelForm(forms.ModelForm):
+if TYPE_CHECKING:  # ModelForm is generic only in the type stubs
+    _ModelForm = forms.ModelForm[Any]
+else:
+    _ModelForm = forms.ModelForm
+
+
+class ServiceModelForm(_ModelForm):
     """An admin form whose ``service_save`` creates or updates the object through its service."""
 
     actor_id: ClassVar[int | None] = None  # the operator, set by ``ServiceAdmin.get_form``
@@ -103,7 +109,7 @@ class ServiceModelForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> Any:
         """Already saved by the service (relations included)."""
-        self.save_m2m = lambda: None
+        self.save_m2m = lambda: None  # type: ignore[method-assign]  # what ModelForm.save(commit=False) sets
         return self.instance
 
 
@@ -111,7 +117,9 @@ class ServiceAdminMixin:
     """For a ``ModelAdmin`` whose form is a ``ServiceModelForm``: the form knows the acting operator, and
     the admin itself saves nothing."""
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[Any]:
         form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
         return type(form.__name__, (form,), {"actor_id": request.user.pk})
 
@@ -119,14 +127,20 @@ class ServiceAdminMixin:
         """The service saved it while the form was validated."""
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple_history has no type information
     """Shows who changed what and when (django-simple-history), read-only: a "revert" would write
     around the services."""
 
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
 
-    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)

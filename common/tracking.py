@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.http import HttpRequest
 from django.utils import timezone
 
 from common.tracking_buffer import get_buffer
@@ -27,13 +28,13 @@ VISITOR_COOKIE = "mp_vid"
 VISITOR_COOKIE_AGE = 60 * 60 * 24 * 365
 
 
-def visitor_id(request) -> str:
+def visitor_id(request: HttpRequest) -> str:
     """The anonymous visitor id for this request (cookie, or a fresh one set on the response by
     ``analytics.middleware.PageViewMiddleware``)."""
     vid = request.COOKIES.get(VISITOR_COOKIE, "")
     if not (vid.isalnum() and 16 <= len(vid) <= 40):
         vid = getattr(request, "_new_visitor_id", "") or secrets.token_hex(16)
-        request._new_visitor_id = vid
+        request._new_visitor_id = vid  # type: ignore[attr-defined]  # read by analytics.middleware
     return vid
 
 
@@ -61,7 +62,7 @@ def track(
             object_id = obj.pk
         ua_class = classify_user_agent(user_agent) if user_agent is not None else "other"
         utm = utm or {}
-        item = {
+        item: dict[str, Any] = {
             "type": event_type[:40],
             "user_id": user_id,
             "session_key": (session_key or "")[:40],

@@ -21,7 +21,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 
@@ -71,7 +71,8 @@ class RedisBuffer:
         self._client.rpush(REDIS_KEY, raw)
 
     def pop_batch(self, limit: int) -> list[dict[str, Any]]:
-        raw = self._client.lpop(REDIS_KEY, limit) or []
+        # redis-py types every reply for sync and async clients alike; a sync LPOP with a count is a list.
+        raw = cast("list[bytes]", self._client.lpop(REDIS_KEY, limit) or [])
         return [json.loads(r) for r in raw]
 
     def __len__(self) -> int:

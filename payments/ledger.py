@@ -26,8 +26,9 @@ The accounts (``LedgerAccount.Kind``), per currency:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
@@ -37,7 +38,7 @@ from payments.models import JournalEntry, JournalLine, LedgerAccount
 
 Kind = LedgerAccount.Kind
 SELLER_KINDS = frozenset({Kind.SELLER_PENDING, Kind.SELLER_AVAILABLE})
-KEY_MAX_LENGTH = JournalEntry._meta.get_field("key").max_length
+KEY_MAX_LENGTH = cast(int, JournalEntry._meta.get_field("key").max_length)
 
 
 class LedgerError(ApplicationError):
@@ -309,6 +310,7 @@ def seller_balances(*, seller_id: int) -> list[SellerBalance]:
         .annotate(total=Sum("amount"))
     )
     owed: dict[str, dict[str, int]] = defaultdict(dict)
+    row: Mapping[str, Any]  # each loop below reads other .values() columns
     for row in rows:
         owed[row["currency"]][row["account__kind"]] = -int(row["total"] or 0)
     payouts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -565,6 +567,7 @@ def ledger_problems() -> list[str]:
     from payments.models import LineCommission, Payout, Refund
 
     problems: list[str] = []
+    row: Mapping[str, Any]  # each loop below reads other .values() columns
     unbalanced = (
         JournalLine.objects.values("entry_id", "entry__key")
         .annotate(total=Sum("amount"), currencies=Count("currency", distinct=True))

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 
 from common.money import format_money
@@ -6,7 +8,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def money(amount, currency):
+def money(amount: int | Decimal | None, currency: str) -> str:
     """``{% money product.price_amount product.currency %}`` -> ``$12.50`` in the active language."""
     if amount is None:
         return ""
