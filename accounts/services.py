@@ -340,7 +340,7 @@ def seller_api_token_touch(*, token: SellerApiToken) -> None:
     token.last_used_at = now
 
 
-# --- Seller ratings (maintained by orders.services_reviews) ---------------------------------------------
+# --- Seller ratings (maintained by orders.reviews.services) ---------------------------------------------
 
 
 @transaction.atomic

@@ -33,6 +33,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+# The most units one SKU may hold, and one stock change may move (the column is a 32-bit integer).
+STOCK_MAX = 1_000_000
+
 
 class OutOfStock(ApplicationError):
     pass
@@ -84,6 +87,11 @@ def stock_adjust(
     if delta == 0:
         raise ApplicationError(
             _("A stock change of zero changes nothing."), extra={"delta": ["must not be 0"]}
+        )
+    if abs(delta) > STOCK_MAX:
+        raise ApplicationError(
+            _("A stock change cannot exceed %(max)s units.") % {"max": f"{STOCK_MAX:,}"},
+            extra={"delta": [f"must be between -{STOCK_MAX} and {STOCK_MAX}"]},
         )
     if reason not in StockMovement.Reason.values:
         raise ApplicationError(_("Unknown stock change reason."), extra={"reason": [f"unknown: {reason}"]})
@@ -195,7 +203,7 @@ def products_schedule_run(*, now: datetime) -> dict[str, int]:
     return counts
 
 
-# --- ratings (maintained by orders.services_reviews) ------------------------------------------------------
+# --- ratings (maintained by orders.reviews.services) ------------------------------------------------------
 
 
 @transaction.atomic

@@ -43,7 +43,7 @@ urlpatterns = [
     path("carriers/", include("orders.urls_carrier")),
     path("payments/", include("payments.urls")),
     path("", include((urls_shop.orders_patterns, "orders"))),
-    path("", include("orders.urls_reviews")),
+    path("", include("orders.reviews.urls")),
     path("", include((urls_shop.catalog_patterns, "catalog"))),
 ]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from catalog.models import Product
 from catalog.views.shop import ProductDetailView
-from orders.selectors_reviews import product_reviews_for_page
+from orders.reviews.selectors import product_reviews_for_page
 
 
 class ProductDetailPage(ProductDetailView):

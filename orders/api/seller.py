@@ -4,7 +4,7 @@ and replying to reviews.
 Authenticated and throttled exactly like the catalog's seller API (``catalog.api.seller.SellerApi``: API key
 or portal session with CSRF, approved sellers only). Every object in a URL is read scoped to
 ``request.seller`` (``orders.selectors_seller``), so another seller's id is a 404 and nothing changes; every
-write goes through ``orders.services_shipping`` / ``orders.services_reviews``, whose refusals become 400s.
+write goes through ``orders.services_shipping`` / ``orders.reviews.services``, whose refusals become 400s.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from rest_framework.response import Response
 
 from accounts.api import SellerApi
 from common.exceptions import ApplicationError
-from orders import selectors_reviews, selectors_seller, services_reviews, services_shipping
+from orders import selectors_seller, services_shipping
 from orders.api.serializers import (
     OrderLineSerializer,
     ProductReviewSerializer,
@@ -39,6 +39,8 @@ from orders.api.serializers import (
     shipment_status_field,
 )
 from orders.models import OrderEvent, SellerOrder, Shipment
+from orders.reviews import selectors as review_selectors
+from orders.reviews import services as review_services
 
 TAGS = ["seller"]
 # A tracking update may be stamped a little ahead of our clock (the seller's device), not more.
@@ -343,12 +345,12 @@ class SellerReviewReplyApi(SellerApi):
         description=gettext_lazy("Reply, once, to a review of one of the seller's products."),
     )
     def post(self, request, review_id: int):
-        review = selectors_reviews.seller_review_get(seller_id=request.seller.id, review_id=review_id)
+        review = review_selectors.seller_review_get(seller_id=request.seller.id, review_id=review_id)
         if review is None:
             raise Http404(_("No such review."))
         data = self._parse(self.InputSerializer, request.data)
         try:
-            review = services_reviews.product_review_reply(
+            review = review_services.product_review_reply(
                 review_id=review.pk, seller_id=request.seller.id, reply=data["reply"]
             )
         except ApplicationError as exc:

@@ -46,7 +46,7 @@ from rest_framework.views import APIView
 from accounts.models import Address
 from catalog.services import OutOfStock
 from common.exceptions import ApplicationError
-from orders import selectors, services, services_reviews
+from orders import selectors, services
 from orders.api.serializers import (
     CartLineAddedSerializer,
     CartSerializer,
@@ -58,6 +58,7 @@ from orders.api.serializers import (
     order_totals,
 )
 from orders.models import Cart, Order, OrderLine, OrderStatus, ProductReview, SellerOrder
+from orders.reviews import services as review_services
 from orders.transitions import order_cancellable_by_shopper
 from orders.viewer import CART_SESSION_KEY, cart_for_request, guest_remember, order_for_request
 
@@ -585,7 +586,7 @@ class ProductReviewCreateApi(_ReviewApi):
         ).exists()
         if not owned:
             raise ValidationError({"order_line": [_("No such item among your orders (not found).")]})
-        review = services_reviews.product_review_create(
+        review = review_services.product_review_create(
             order_line_id=data["order_line"],
             author_id=request.user.pk,
             rating=data["rating"],
@@ -613,7 +614,7 @@ class ProductReviewUpdateApi(_ReviewApi):
         if review is None:
             raise Http404(_("No such review."))
         data = self._parse(self.InputSerializer, request.data)
-        review = services_reviews.product_review_update(
+        review = review_services.product_review_update(
             review_id=review.pk,
             author_id=request.user.pk,
             rating=data.get("rating", review.rating),
@@ -640,7 +641,7 @@ class SellerRatingCreateApi(_ReviewApi):
         owned = SellerOrder.objects.filter(pk=data["seller_order"], order__buyer_id=request.user.pk).exists()
         if not owned:
             raise ValidationError({"seller_order": [_("No such order among yours (not found).")]})
-        rating = services_reviews.seller_rating_create(
+        rating = review_services.seller_rating_create(
             seller_order_id=data["seller_order"],
             author_id=request.user.pk,
             rating=data["rating"],

@@ -1,5 +1,5 @@
 """Forms for reviews: the shopper's product review and seller rating, the seller's reply and the portal's
-filter. They check shape (a rating 1-5, lengths); ``orders.services_reviews`` checks the rules, cleans the
+filter. They check shape (a rating 1-5, lengths); ``orders.reviews.services`` checks the rules, cleans the
 text to plain text, and its refusals are put back on these forms with ``service_error_add``."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError
-from orders.services_reviews import (
+from orders.reviews.services import (
     BODY_MAX_LENGTH,
     COMMENT_MAX_LENGTH,
     REPLY_MAX_LENGTH,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from catalog.models import Product
 from catalog.selectors import product_list_visible
 from orders.models import Order, OrderLine, ProductReview, SellerOrder, SellerRating
-from orders.services_reviews import (
+from orders.reviews.services import (
     RATING_MAX,
     RATING_MIN,
     REVIEWABLE_STATUSES,

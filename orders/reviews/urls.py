@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders.views import shop_reviews as views
+from orders.reviews import views_shop as views
 
 app_name = "reviews"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders.views import seller_reviews as views
+from orders.reviews import views_seller as views
 
 urlpatterns: list = [
     path("reviews/", views.SellerReviewListView.as_view(), name="review-list"),

@@ -1,8 +1,8 @@
 """Seller-portal pages for the reviews of the seller's products: the list (filterable) and the one reply.
 
 Behind ``SellerRequiredMixin`` (which sets ``request.seller``); a review is read through
-``orders.selectors_reviews`` scoped to that seller, so another seller's review is a 404 and nothing
-changes. The reply is written by ``orders.services_reviews.product_review_reply``.
+``orders.reviews.selectors`` scoped to that seller, so another seller's review is a 404 and nothing
+changes. The reply is written by ``orders.reviews.services.product_review_reply``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from django.views import View
 
 from accounts.permissions import SellerRequiredMixin
 from common.exceptions import ApplicationError
-from orders import selectors_reviews, services_reviews
-from orders.forms_reviews import ReviewReplyForm, SellerReviewFilterForm, service_error_add
 from orders.models import ProductReview
+from orders.reviews import selectors, services
+from orders.reviews.forms import ReviewReplyForm, SellerReviewFilterForm, service_error_add
 
 PAGE_SIZE = 25
 
@@ -30,7 +30,7 @@ class SellerReviewListView(SellerRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         form = SellerReviewFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
-        reviews = selectors_reviews.seller_review_list(seller_id=request.seller.id, filters=filters)
+        reviews = selectors.seller_review_list(seller_id=request.seller.id, filters=filters)
         page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
         context = {
             "filter_form": form,
@@ -45,7 +45,7 @@ class SellerReviewReplyView(SellerRequiredMixin, View):
     template_name = "seller/reviews/review_reply.html"
 
     def _review(self, request: HttpRequest, pk: int) -> ProductReview:
-        review = selectors_reviews.seller_review_get(seller_id=request.seller.id, review_id=pk)
+        review = selectors.seller_review_get(seller_id=request.seller.id, review_id=pk)
         if review is None:
             raise Http404
         return review
@@ -66,10 +66,10 @@ class SellerReviewReplyView(SellerRequiredMixin, View):
         if not form.is_valid():
             return self._render(request, review, form, status=400)
         try:
-            services_reviews.product_review_reply(
+            services.product_review_reply(
                 review_id=review.pk, seller_id=request.seller.id, reply=form.cleaned_data["reply"]
             )
-        except services_reviews.ReviewNotFound as exc:
+        except services.ReviewNotFound as exc:
             raise Http404 from exc
         except ApplicationError as exc:
             service_error_add(form, exc)

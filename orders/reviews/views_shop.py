@@ -2,7 +2,7 @@
 
 Signed-in buyers only; the order is read by number *and* buyer, so anyone else's order (or a guest order)
 is a 404 and nothing is written. Each item and each seller part has its own small form posting to its own
-URL; a refusal from ``orders.services_reviews`` is shown on that form, the rest of the page unchanged.
+URL; a refusal from ``orders.reviews.services`` is shown on that form, the rest of the page unchanged.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from django.views import View
 
 from accounts.permissions import ShopperRequiredMixin
 from common.exceptions import ApplicationError
-from orders import selectors_reviews, services_reviews
-from orders.forms_reviews import ProductReviewForm, SellerRatingForm, service_error_add
 from orders.models import Order
+from orders.reviews import selectors, services
+from orders.reviews.forms import ProductReviewForm, SellerRatingForm, service_error_add
 
 TEMPLATE = "shop/orders/reviews/order_reviews.html"
 
@@ -37,7 +37,7 @@ def _part_prefix(part_id: int) -> str:
 
 class _OrderReviewsMixin(ShopperRequiredMixin):
     def order_or_404(self, request: HttpRequest, number: str) -> Order:
-        order = selectors_reviews.order_get_for_reviewer(number=number, user_id=request.user.pk)
+        order = selectors.order_get_for_reviewer(number=number, user_id=request.user.pk)
         if order is None:
             raise Http404
         return order
@@ -52,7 +52,7 @@ class _OrderReviewsMixin(ShopperRequiredMixin):
         """The page with a form for every reviewable or still-editable item and part; ``bound`` (by
         prefix) replaces the blank form of the one that was just submitted with errors."""
         bound = bound or {}
-        parts = selectors_reviews.order_review_state(order_id=order.pk, user_id=request.user.pk)
+        parts = selectors.order_review_state(order_id=order.pk, user_id=request.user.pk)
         for part in parts:
             for state in part.lines:
                 prefix = _line_prefix(state.line.pk)
@@ -80,7 +80,7 @@ class _OrderReviewsMixin(ShopperRequiredMixin):
         context: dict[str, Any] = {
             "order": order,
             "parts": parts,
-            "edit_days": services_reviews.REVIEW_EDIT_DAYS,
+            "edit_days": services.REVIEW_EDIT_DAYS,
         }
         return TemplateResponse(request, TEMPLATE, context, status=status)
 
@@ -98,7 +98,7 @@ class OrderLineReviewSaveView(_OrderReviewsMixin, View):
 
     def post(self, request: HttpRequest, number: str, line_id: int) -> HttpResponse:
         order = self.order_or_404(request, number)
-        parts = selectors_reviews.order_review_state(order_id=order.pk, user_id=request.user.pk)
+        parts = selectors.order_review_state(order_id=order.pk, user_id=request.user.pk)
         state = next((s for p in parts for s in p.lines if s.line.pk == line_id), None)
         if state is None:
             raise Http404
@@ -109,7 +109,7 @@ class OrderLineReviewSaveView(_OrderReviewsMixin, View):
         data = form.cleaned_data
         try:
             if state.review is None:
-                services_reviews.product_review_create(
+                services.product_review_create(
                     order_line_id=line_id,
                     author_id=request.user.pk,
                     rating=data["rating"],
@@ -118,7 +118,7 @@ class OrderLineReviewSaveView(_OrderReviewsMixin, View):
                 )
                 message = _("Thank you! Your review of “%(title)s” is published.")
             else:
-                services_reviews.product_review_update(
+                services.product_review_update(
                     review_id=state.review.pk,
                     author_id=request.user.pk,
                     rating=data["rating"],
@@ -138,7 +138,7 @@ class SellerRatingSaveView(_OrderReviewsMixin, View):
 
     def post(self, request: HttpRequest, number: str, part_id: int) -> HttpResponse:
         order = self.order_or_404(request, number)
-        parts = selectors_reviews.order_review_state(order_id=order.pk, user_id=request.user.pk)
+        parts = selectors.order_review_state(order_id=order.pk, user_id=request.user.pk)
         part = next((p for p in parts if p.part.pk == part_id), None)
         if part is None:
             raise Http404
@@ -149,7 +149,7 @@ class SellerRatingSaveView(_OrderReviewsMixin, View):
         data = form.cleaned_data
         try:
             if part.rating is None:
-                services_reviews.seller_rating_create(
+                services.seller_rating_create(
                     seller_order_id=part_id,
                     author_id=request.user.pk,
                     rating=data["rating"],
@@ -157,7 +157,7 @@ class SellerRatingSaveView(_OrderReviewsMixin, View):
                 )
                 message = _("Thank you for rating %(shop)s.")
             else:
-                services_reviews.seller_rating_update(
+                services.seller_rating_update(
                     rating_id=part.rating.pk,
                     author_id=request.user.pk,
                     rating=data["rating"],

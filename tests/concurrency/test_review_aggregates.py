@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from orders import services_reviews
 from orders.models import ProductReview, SellerRating
+from orders.reviews import services as services_reviews
 from tests.factories import ProductFactory
 from tests.orders.reviews.factories import delivered_line
 

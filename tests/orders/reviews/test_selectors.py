@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import Product
-from orders import selectors_reviews as sel
-from orders import services_reviews as svc
 from orders.models import OrderStatus, ProductReview
+from orders.reviews import selectors as sel
+from orders.reviews import services as svc
 from tests.factories import ProductFactory, SellerProfileFactory, UserFactory
 from tests.orders.reviews.factories import OrderLineFactory, delivered_line, review_row
 

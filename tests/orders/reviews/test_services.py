@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from catalog.listing_cache import product_version
 from catalog.models import Product
-from orders import services_reviews as svc
 from orders.models import OrderStatus, ProductReview, SellerRating
+from orders.reviews import services as svc
 from tests.factories import SellerProfileFactory, UserFactory
 from tests.orders.reviews.factories import delivered_line, review_row
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Product
-from orders import services_reviews as svc
 from orders.models import ProductReview, SellerRating
+from orders.reviews import services as svc
 from tests.caches import caches_clear
 from tests.catalog.views.test_query_counts import PRODUCT_MAX
 from tests.factories import SellerProfileFactory, UserFactory
