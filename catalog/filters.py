@@ -23,6 +23,7 @@ from common.money import Money, currency_exponent
 BRAND_MAX_LENGTH = Product._meta.get_field("brand").max_length
 MAX_BRANDS = 20
 ATTRIBUTE_MAX_LENGTH = 60
+MINOR_UNITS_MAX = 10**15
 
 
 class PriceRangeForm(forms.Form):
@@ -84,6 +85,8 @@ class MinorUnitsFilter(filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 0)
+        # Far above any price, far below the 64-bit column: a bigger number is a 400, not a 500.
+        kwargs.setdefault("max_value", MINOR_UNITS_MAX)
         super().__init__(*args, **kwargs)
 
 

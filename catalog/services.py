@@ -8,7 +8,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from django.db import connection, transaction
 from django.db.models import F, Min
@@ -63,8 +63,9 @@ def _stock_update(*, variant_id: int, delta: int) -> tuple[int, int] | None:
 def _stock_update_sql() -> str:
     meta = ProductVariant._meta
     qn = connection.ops.quote_name
-    table, pk = qn(meta.db_table), qn(meta.pk.column)
-    stock, product = qn(meta.get_field("stock").column), qn(meta.get_field("product").column)
+    table, pk = qn(meta.db_table), qn(cast(str, meta.pk.column))
+    stock = qn(meta.get_field("stock").column)
+    product = qn(cast(str, meta.get_field("product").column))
     # Only quoted names from the model's metadata are formatted in; every value is a query parameter.
     return (
         f"UPDATE {table} SET {stock} = {stock} + %s WHERE {pk} = %s AND {stock} + %s >= 0 "  # noqa: S608

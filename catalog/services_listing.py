@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from accounts.models import User
 from catalog.attributes import (
     PRODUCT,
     VARIANT,
+    AttributeValue,
     attribute_specs_scoped,
     attribute_values_clean,
     attribute_values_known,
@@ -34,13 +36,16 @@ from catalog.models import Category, Product, ProductVariant, StockMovement, Tag
 from catalog.richtext import description_clean
 from catalog.search import product_search_vector_refresh
 from catalog.selectors_attributes import category_attribute_specs
-from catalog.services import listing_cache_invalidate, product_price_sync, stock_adjust
+from catalog.services import STOCK_MAX, listing_cache_invalidate, product_price_sync, stock_adjust
 from catalog.services_moderation import product_publish_screened
 from catalog.transitions import IllegalTransition, product_transition
 from common.domain_events import publish as event_publish
 from common.exceptions import ApplicationError
 from common.money import Money
 from common.services import model_update
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 Status = Product.Status
 Reason = StockMovement.Reason
@@ -63,7 +68,7 @@ SELLER_STOCK_REASONS = frozenset({Reason.RESTOCK, Reason.ADJUSTMENT, Reason.DAMA
 def listing_currency() -> str:
     """The currency listings are priced in: ``settings.DEFAULT_CURRENCY``, the one the cart sells in (read
     per call, so it is never frozen at import time)."""
-    return settings.DEFAULT_CURRENCY
+    return cast(str, settings.DEFAULT_CURRENCY)
 
 
 class ListingNotFound(ApplicationError):
@@ -92,7 +97,7 @@ class VariantInput:
 @dataclass
 class BulkOutcome:
     done: list[int] = field(default_factory=list)
-    refused: list[tuple[str, str]] = field(default_factory=list)  # (product title, why)
+    refused: list[tuple[str, str | _StrPromise]] = field(default_factory=list)  # (product title, why)
 
 
 # --- checks -----------------------------------------------------------------------------------------
@@ -135,8 +140,12 @@ def _check_variants(*, variants: Sequence[VariantInput]) -> None:
             errors["price"] = [_("The price cannot be above 1,000,000.00.")]
         if variant.compare_at_amount is not None and variant.compare_at_amount <= variant.price_amount:
             errors["compare_at_price"] = [_("The compare-at price must be higher than the price.")]
+        elif variant.compare_at_amount is not None and variant.compare_at_amount > PRICE_CAP_AMOUNT:
+            errors["compare_at_price"] = [_("The price cannot be above 1,000,000.00.")]
         if variant.stock < 0:
             errors["stock"] = [_("Stock cannot be negative.")]
+        elif variant.stock > STOCK_MAX:
+            errors["stock"] = [_("Stock cannot be above %(max)s units.") % {"max": f"{STOCK_MAX:,}"}]
         if errors:
             rows[index] = errors
     own_ids = [v.id for v in variants if v.id is not None]
@@ -154,9 +163,9 @@ def _check_variants(*, variants: Sequence[VariantInput]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class _CheckedAttributes:
-    product: dict[str, object] | None  # the listing's values to store; None leaves the stored ones
+    product: dict[str, AttributeValue] | None  # the listing's values to store; None leaves the stored ones
     rows: list[VariantInput]  # the rows with their SKU values to store (None leaves a SKU's values)
-    others: dict[int, dict[str, object]]  # new values of the SKUs not in the rows (after a category move)
+    others: dict[int, dict[str, AttributeValue]]  # new values of the SKUs not in the rows (after a category move)
 
 
 def _check_attributes(
@@ -179,9 +188,9 @@ def _check_attributes(
     product_specs = attribute_specs_scoped(specs, PRODUCT)
     variant_specs = attribute_specs_scoped(specs, VARIANT)
     moved = product is not None and product.category_id != category_id
-    errors: dict[str, dict] = {}
+    errors: dict[str, dict[Any, Any]] = {}
 
-    product_values: dict[str, object] | None = None
+    product_values: dict[str, AttributeValue] | None = None
     if product_scope and (attributes is not None or product is None or moved):
         if attributes is None:
             attributes = attribute_values_known(product_specs, product.attributes) if product else {}
@@ -189,9 +198,9 @@ def _check_attributes(
         if product_errors:
             errors["attributes"] = product_errors
 
-    stored: dict[int, tuple[str, dict]] = {}
+    stored: dict[int, tuple[str, dict[str, Any]]] = {}
     if moved:
-        rows_stored = product.variants.values_list("pk", "sku", "attributes")
+        rows_stored = cast(Product, product).variants.values_list("pk", "sku", "attributes")
         stored = {pk: (sku, values) for pk, sku, values in rows_stored}
     rows: list[VariantInput] = []
     for index, row in enumerate(variants):
@@ -206,7 +215,7 @@ def _check_attributes(
             errors.setdefault("variants", {})[index] = {"attributes": row_errors}
         rows.append(replace(row, attributes=values))
 
-    others: dict[int, dict[str, object]] = {}
+    others: dict[int, dict[str, AttributeValue]] = {}
     listed = {row.id for row in variants}
     for pk, (sku, stored_values) in stored.items():
         if pk in listed:
@@ -423,7 +432,7 @@ def _variants_write(
             raise
 
 
-def _variants_attributes_replace(*, values_by_id: Mapping[int, dict[str, object]]) -> None:
+def _variants_attributes_replace(*, values_by_id: Mapping[int, Mapping[str, object]]) -> None:
     """Store re-checked values of SKUs the submitted rows did not mention (after a category move)."""
     variants = list(ProductVariant.objects.filter(pk__in=list(values_by_id)).order_by("pk"))
     now = timezone.now()
@@ -693,7 +702,7 @@ def product_patch(
         if variant_id is None:
             rows.append(VariantInput(**fields))  # type: ignore[arg-type]
         elif variant_id in stored:
-            rows.append(replace(_variant_input_stored(stored[variant_id]), **fields))  # type: ignore[arg-type, index]
+            rows.append(replace(_variant_input_stored(stored[variant_id]), **fields))  # type: ignore[arg-type]
         else:
             raise ListingNotFound(
                 _("This SKU does not exist."),

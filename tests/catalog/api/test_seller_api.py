@@ -856,3 +856,32 @@ def test_every_seller_endpoint_is_in_the_schema_tagged_and_secured():
         str([{"tokenAuth": []}, {"cookieAuth": []}])
     }
     assert schema["components"]["securitySchemes"]["tokenAuth"] == {"type": "http", "scheme": "bearer"}
+
+
+@pytest.mark.parametrize("delta", [2**31, -(2**31), 2**63, 1_000_001])
+def test_a_stock_adjustment_out_of_range_is_a_400_naming_delta(api, listing, delta):
+    variant = listing.variants.get()
+
+    response = api.post(
+        f"/api/seller/variants/{variant.pk}/stock-adjustments/",
+        {"delta": delta, "reason": "adjustment"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "delta" in response.json()
+    variant.refresh_from_db()
+    assert variant.stock == 10
+    assert StockMovement.objects.count() == 0
+
+
+@pytest.mark.parametrize("stock", [2**31, 2**63, 1_000_001])
+def test_a_listing_with_stock_out_of_range_is_a_400_naming_the_row(api, leaf, stock):
+    body = _body(leaf)
+    body["variants"][0]["stock"] = stock
+
+    response = api.post(PRODUCTS_URL, body, format="json")
+
+    assert response.status_code == 400
+    assert "stock" in response.json()["variants"]["0"]
+    assert not Product.objects.filter(title="Chef's knife").exists()
