@@ -85,14 +85,22 @@ demo: $(RUNTIME_STAMP)
 	@echo "    operator  operator@demo.marketplace  demo-operator-pass"
 	@echo "    Cards (localstripe, no real money): 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined,"
 	@echo "    4000 0025 0000 3155 asks for 3-D Secure; any future expiry, any CVC."
-	@echo "    Stop with Ctrl-C (localstripe stops with it). Data lives in var/ (delete var/ to start over)."
+	@echo "    Stop with Ctrl-C (localstripe and the Celery worker stop with it). Data lives in var/ (delete var/ to start over)."
+	@echo "    This terminal stays busy while the demo runs: run make test in a second one."
 	@echo
 	@# localstripe runs in the background for as long as the demo does (killed by its PID on exit); it
-	@# starts empty each time (--from-scratch) and is only ever called on 127.0.0.1.
+	@# starts empty each time (--from-scratch) and is only ever called on 127.0.0.1. So does a Celery
+	@# worker with beat on an embedded folder broker (var/celery-queue, log var/celery.log): the periodic
+	@# jobs (unpaid-order expiry, auto-completion, funds release, payouts, reconciliation) run as in
+	@# production, while the web process keeps running its own tasks in-process.
 	@mkdir -p var
 	$(BIN)/localstripe --port $(LOCALSTRIPE_PORT) --from-scratch >var/localstripe.log 2>&1 & \
 	localstripe_pid=$$!; \
-	trap 'kill $$localstripe_pid 2>/dev/null || true' EXIT INT TERM; \
+	$(DEMO_ENV) $(DEMO_STRIPE_ENV) CELERY_BROKER_URL=filesystem:// \
+		$(BIN)/celery -A marketplace worker --beat --pool=solo -l info \
+		--schedule var/celerybeat-schedule >var/celery.log 2>&1 & \
+	celery_pid=$$!; \
+	trap 'kill $$localstripe_pid $$celery_pid 2>/dev/null || true' EXIT INT TERM; \
 	$(DEMO_ENV) $(DEMO_STRIPE_ENV) $(MANAGE) stripe_dev_setup --wait 20; \
 	$(DEMO_ENV) $(DEMO_STRIPE_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 

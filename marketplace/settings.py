@@ -143,6 +143,16 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The demo's embedded broker (`make demo`): a worker with beat runs the periodic jobs through a
+    # folder queue while the web process still runs its own tasks in-process (it has no broker).
+    CELERY_FILESYSTEM_QUEUE = env.path("CELERY_FILESYSTEM_QUEUE", default=BASE_DIR / "var" / "celery-queue")
+    Path(CELERY_FILESYSTEM_QUEUE).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_FILESYSTEM_QUEUE),
+        "data_folder_out": str(CELERY_FILESYSTEM_QUEUE),
+        "store_processed": False,
+    }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 # No broker: run every task in the calling process, so the embedded setup needs no worker.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
