@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import ServiceHistoryAdmin, ServiceModelForm, major, money_field
 from common.exceptions import ApplicationError
 from common.money import Money, format_money
-from orders import services_promotions
 from orders.models import Coupon, FlashSale, FlashSaleItem, SpendTier
+from orders.promotions import services as services_promotions
 
 # Read-only once the promotion exists: moving it to another shop or currency is not an edit.
 OWNER_FIELDS = ("seller", "currency")

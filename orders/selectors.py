@@ -118,7 +118,7 @@ def cart_summary(
     that does not exist (any more) reads as an empty one. ``with_prices=False`` leaves out the promotions
     and the pricing (``pricing`` is None) for a caller that needs only the lines and the groups."""
     from orders import pricing
-    from orders.selectors_promotions import PromotionInputs, pricing_inputs_for
+    from orders.promotions.selectors import PromotionInputs, pricing_inputs_for
     from orders.selectors_seller import shipping_methods_for_sellers
 
     currency = settings.DEFAULT_CURRENCY

@@ -505,7 +505,7 @@ def _order_lines_build(*, parts: list[SellerOrder], pricing, items: dict) -> lis
 
 def _order_claims_take(*, order: Order, lines: list[OrderLine], pricing, buyer_id, email, now) -> None:
     """Reserve the stock (SKU order), claim the flash-sale units and redeem the coupon use."""
-    from orders.services_promotions import coupon_redeem, flash_sale_claim
+    from orders.promotions.services import coupon_redeem, flash_sale_claim
 
     stock_reserve(
         quantities=[(line.variant_id, line.quantity) for line in lines],

@@ -66,7 +66,7 @@ def seller_order_stock_commit(*, seller_order_id: int) -> int:
 def seller_order_stock_return(*, seller_order_id: int, order_number: str) -> int:
     """A cancelled part puts its unshipped units back on the shelf and its flash-sale units back in the
     sale, once: lines already released are skipped."""
-    from orders.services_promotions import flash_sale_release
+    from orders.promotions.services import flash_sale_release
 
     lines = list(
         OrderLine.objects.select_for_update()

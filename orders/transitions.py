@@ -326,7 +326,7 @@ def _order_status_sync(*, order: Order, actor_kind: str, actor_id: int | None, w
     )
     _order_status_publish(order_id=order.pk, from_status=from_status, to_status=derived)
     if derived == Status.CANCELLED and from_status == Status.PENDING_PAYMENT:
-        from orders.services_promotions import coupon_release
+        from orders.promotions.services import coupon_release
 
         coupon_release(order_id=order.pk)
         if actor_kind != Actor.SHOPPER:

@@ -7,7 +7,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from orders.models import Coupon, CouponRedemption, FlashSaleItem
-from orders.services_promotions import CouponUnavailable, FlashSaleSoldOut, coupon_redeem, flash_sale_claim
+from orders.promotions.services import CouponUnavailable, FlashSaleSoldOut, coupon_redeem, flash_sale_claim
 from tests.factories import UserFactory
 from tests.orders.factories_promotions import CouponFactory, FlashSaleItemFactory, OrderFactory
 

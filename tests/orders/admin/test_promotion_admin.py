@@ -1,4 +1,4 @@
-"""The promotion admins save through ``orders.services_promotions``: the forms check the shape (amounts in
+"""The promotion admins save through ``orders.promotions.services``: the forms check the shape (amounts in
 major units), the services check the rules (shown as form errors, nothing saved) and each save leaves a
 history row naming the operator."""
 

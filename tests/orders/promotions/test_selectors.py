@@ -1,4 +1,4 @@
-"""``orders.selectors_promotions``: what the pricing engine gets for a cart, and why a coupon is refused."""
+"""``orders.promotions.selectors``: what the pricing engine gets for a cart, and why a coupon is refused."""
 
 from datetime import timedelta
 
@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from orders.models import Coupon, CouponRedemption
-from orders.selectors_promotions import (
+from orders.promotions.selectors import (
     coupon_list_for_seller,
     flash_sale_list_for_seller,
     pricing_inputs_for,

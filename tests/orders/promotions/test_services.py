@@ -1,4 +1,4 @@
-"""``orders.services_promotions``: coupon uses, flash-sale units and the portal's writes, with their rules."""
+"""``orders.promotions.services``: coupon uses, flash-sale units and the portal's writes, with their rules."""
 
 from datetime import timedelta
 
@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from common.exceptions import ApplicationError
 from orders.models import Coupon, CouponRedemption, FlashSaleItem
-from orders.services_promotions import (
+from orders.promotions.services import (
     CouponUnavailable,
     FlashSaleItemInput,
     FlashSaleSoldOut,

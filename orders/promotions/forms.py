@@ -1,5 +1,5 @@
 """Seller-portal forms for promotions: they check the shape of what was typed (money as "12.50", dates);
-``orders.services_promotions`` checks the rules, and its errors are put back on these forms' fields."""
+``orders.promotions.services`` checks the rules, and its errors are put back on these forms' fields."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from catalog.forms import PRICE_MAX, _major, _minor
 from catalog.models import Category, Product
 from common.exceptions import ApplicationError
 from orders.models import Coupon
-from orders.services_promotions import CODE_MAX_LENGTH, COUNT_MAX, FLASH_ITEMS_MAX, FlashSaleItemInput
+from orders.promotions.services import CODE_MAX_LENGTH, COUNT_MAX, FLASH_ITEMS_MAX, FlashSaleItemInput
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

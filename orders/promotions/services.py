@@ -25,7 +25,7 @@ from simple_history.utils import bulk_create_with_history
 from catalog.models import Category, Product, ProductVariant
 from common.exceptions import ApplicationError
 from orders.models import Coupon, CouponRedemption, FlashSale, FlashSaleItem, SpendTier
-from orders.selectors_promotions import coupon_problem, coupon_uses_by
+from orders.promotions.selectors import coupon_problem, coupon_uses_by
 
 MONEY_MAX = 100_000_000  # 1,000,000.00 in minor units: a sane cap for any promotion amount
 COUNT_MAX = 1_000_000

@@ -1,8 +1,8 @@
 """Seller-portal pages for promotions: coupons, flash sales and spend tiers.
 
 Behind ``SellerRequiredMixin`` (which sets ``request.seller``); every object id in a URL is read through
-``orders.selectors_promotions`` scoped to that seller, so another seller's id is a 404 and nothing changes.
-Writes go through ``orders.services_promotions``; its ``ApplicationError`` becomes a form error.
+``orders.promotions.selectors`` scoped to that seller, so another seller's id is a 404 and nothing changes.
+Writes go through ``orders.promotions.services``; its ``ApplicationError`` becomes a form error.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from django.views import View
 
 from accounts.permissions import SellerRequiredMixin
 from common.exceptions import ApplicationError
-from orders import selectors_promotions, services_promotions
-from orders.forms_promotions import (
+from orders.models import Coupon, FlashSale
+from orders.promotions import selectors, services
+from orders.promotions.forms import (
     CouponForm,
     FlashSaleForm,
     FlashSaleItemForm,
@@ -27,7 +28,6 @@ from orders.forms_promotions import (
     errors_add,
     flash_item_initial,
 )
-from orders.models import Coupon, FlashSale
 
 ITEMS_PREFIX = "items"
 
@@ -39,7 +39,7 @@ class SellerCouponListView(SellerRequiredMixin, View):
     template_name = "seller/promotions/coupon_list.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        coupons = selectors_promotions.coupon_list_for_seller(seller_id=request.seller.id)
+        coupons = selectors.coupon_list_for_seller(seller_id=request.seller.id)
         return TemplateResponse(request, self.template_name, {"coupons": coupons, "now": timezone.now()})
 
 
@@ -50,7 +50,7 @@ class _CouponFormView(SellerRequiredMixin, View):
         return TemplateResponse(request, self.template_name, {"form": form, "coupon": coupon})
 
     def _coupon(self, request: HttpRequest, pk: int) -> Coupon:
-        coupon = selectors_promotions.coupon_get_for_seller(seller_id=request.seller.id, coupon_id=pk)
+        coupon = selectors.coupon_get_for_seller(seller_id=request.seller.id, coupon_id=pk)
         if coupon is None:
             raise Http404
         return coupon
@@ -61,12 +61,12 @@ class _CouponFormView(SellerRequiredMixin, View):
             return self._render(request, form, coupon)
         try:
             if coupon is None:
-                saved = services_promotions.coupon_create(seller_id=request.seller.id, **form.to_kwargs())
+                saved = services.coupon_create(seller_id=request.seller.id, **form.to_kwargs())
             else:
-                saved = services_promotions.coupon_update(
+                saved = services.coupon_update(
                     seller_id=request.seller.id, coupon_id=coupon.pk, **form.to_kwargs()
                 )
-        except services_promotions.PromotionNotFound as exc:
+        except services.PromotionNotFound as exc:
             raise Http404 from exc
         except ApplicationError as exc:
             errors_add(form, exc, CouponForm.FIELD_MAP)
@@ -103,8 +103,8 @@ class SellerCouponDeactivateView(SellerRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
-            coupon = services_promotions.coupon_deactivate(seller_id=request.seller.id, coupon_id=pk)
-        except services_promotions.PromotionNotFound as exc:
+            coupon = services.coupon_deactivate(seller_id=request.seller.id, coupon_id=pk)
+        except services.PromotionNotFound as exc:
             raise Http404 from exc
         messages.success(request, _("Coupon %(code)s is no longer accepted.") % {"code": coupon.code})
         return redirect("seller:coupon-list")
@@ -117,7 +117,7 @@ class SellerFlashSaleListView(SellerRequiredMixin, View):
     template_name = "seller/promotions/flash_sale_list.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        sales = selectors_promotions.flash_sale_list_for_seller(seller_id=request.seller.id)
+        sales = selectors.flash_sale_list_for_seller(seller_id=request.seller.id)
         return TemplateResponse(request, self.template_name, {"sales": sales, "now": timezone.now()})
 
 
@@ -128,7 +128,7 @@ class _FlashSaleFormView(SellerRequiredMixin, View):
         return TemplateResponse(request, self.template_name, {"form": form, "formset": formset, "sale": sale})
 
     def _sale(self, request: HttpRequest, pk: int) -> FlashSale:
-        sale = selectors_promotions.flash_sale_get_for_seller(seller_id=request.seller.id, flash_sale_id=pk)
+        sale = selectors.flash_sale_get_for_seller(seller_id=request.seller.id, flash_sale_id=pk)
         if sale is None:
             raise Http404
         return sale
@@ -148,10 +148,10 @@ class _FlashSaleFormView(SellerRequiredMixin, View):
         }
         try:
             if sale is None:
-                saved = services_promotions.flash_sale_create(**kwargs)
+                saved = services.flash_sale_create(**kwargs)
             else:
-                saved = services_promotions.flash_sale_update(flash_sale_id=sale.pk, **kwargs)
-        except services_promotions.PromotionNotFound as exc:
+                saved = services.flash_sale_update(flash_sale_id=sale.pk, **kwargs)
+        except services.PromotionNotFound as exc:
             raise Http404 from exc
         except ApplicationError as exc:
             row_errors = exc.extra.get("rows", {})
@@ -199,8 +199,8 @@ class SellerFlashSaleDeactivateView(SellerRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
-            sale = services_promotions.flash_sale_deactivate(seller_id=request.seller.id, flash_sale_id=pk)
-        except services_promotions.PromotionNotFound as exc:
+            sale = services.flash_sale_deactivate(seller_id=request.seller.id, flash_sale_id=pk)
+        except services.PromotionNotFound as exc:
             raise Http404 from exc
         messages.success(request, _("Flash sale “%(name)s” stopped.") % {"name": sale.name})
         return redirect("seller:flash-sale-list")
@@ -213,7 +213,7 @@ class SellerSpendTierListView(SellerRequiredMixin, View):
     template_name = "seller/promotions/spend_tier_list.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        tiers = selectors_promotions.spend_tier_list_for_seller(seller_id=request.seller.id)
+        tiers = selectors.spend_tier_list_for_seller(seller_id=request.seller.id)
         return TemplateResponse(request, self.template_name, {"tiers": tiers, "now": timezone.now()})
 
 
@@ -234,7 +234,7 @@ class SellerSpendTierCreateView(SellerRequiredMixin, View):
         if not form.is_valid():
             return self._render(request, form)
         try:
-            services_promotions.spend_tier_create(seller_id=request.seller.id, **form.to_kwargs())
+            services.spend_tier_create(seller_id=request.seller.id, **form.to_kwargs())
         except ApplicationError as exc:
             errors_add(form, exc, SpendTierForm.FIELD_MAP)
             return self._render(request, form)
@@ -247,8 +247,8 @@ class SellerSpendTierDeactivateView(SellerRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
-            services_promotions.spend_tier_deactivate(seller_id=request.seller.id, spend_tier_id=pk)
-        except services_promotions.PromotionNotFound as exc:
+            services.spend_tier_deactivate(seller_id=request.seller.id, spend_tier_id=pk)
+        except services.PromotionNotFound as exc:
             raise Http404 from exc
         messages.success(request, _("Spend tier stopped."))
         return redirect("seller:spend-tier-list")

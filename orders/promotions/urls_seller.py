@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders.views import seller_promotions as views
+from orders.promotions import views_seller as views
 
 urlpatterns: list = [
     path("promotions/coupons/", views.SellerCouponListView.as_view(), name="coupon-list"),
