@@ -8,7 +8,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from typing import NamedTuple
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -94,7 +93,8 @@ _CITIES = (
 # fmt: on
 
 
-class SellerSpec(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class SellerSpec:
     index: int
     email: str
     shop_name: str

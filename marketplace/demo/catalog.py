@@ -995,7 +995,8 @@ class CatalogSeeder:
             for chunk in chunks(missing, BATCH_SIZE):
                 drafts = [self._product_draft(index, sellers, seller_cum) for index in chunk]
                 Product.objects.bulk_create([product for product, _, _ in drafts], batch_size=BATCH_SIZE)
-                variants, links = [], []
+                variants: list[ProductVariant] = []
+                links: list[Any] = []
                 for product, product_variants, tag_ids in drafts:
                     for variant in product_variants:
                         variant.product_id = product.pk
@@ -1099,6 +1100,6 @@ def catalog_snapshot() -> tuple[list[CatalogItem], dict[int, list[VariantItem]]]
     )
     for variant_id, sku, price, product_id, *product in rows.iterator(chunk_size=BATCH_SIZE):
         if product_id not in catalog:
-            catalog[product_id] = CatalogItem(product_id, *product)
+            catalog[product_id] = CatalogItem._make([product_id, *product])
         variants[product_id].append(VariantItem(variant_id, sku, price))
     return list(catalog.values()), variants
