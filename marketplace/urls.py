@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog, set_language
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -38,9 +40,11 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("seller/", include("marketplace.urls_seller")),
     path("robots.txt", seo.RobotsTxtView.as_view(), name="robots-txt"),
+    # Browsers ask for /favicon.ico whatever the page links; send them to the icon the pages link.
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True), name="favicon"),
     path("sitemap.xml", seo.sitemap_index, name="sitemap-index"),
     path("sitemap-<slug:section>.xml", seo.sitemap_section, name="sitemap-section"),
-    path("carriers/", include("orders.urls_carrier")),
+    path("carriers/", include("orders.shipping.urls_carrier")),
     path("payments/", include("payments.urls")),
     path("", include((urls_shop.orders_patterns, "orders"))),
     path("", include("orders.reviews.urls")),

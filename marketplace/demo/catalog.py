@@ -915,7 +915,7 @@ class CatalogSeeder:
             "slug": slug,
             "position": position,
             "description": f"Shop {name.lower()} from independent sellers and trusted brands.",
-            "seo_title": f"{name} | Marketplace"[:70],
+            "seo_title": f"{name} from independent shops"[:70],
         }
         category = (
             Category.objects.add_root(values)
