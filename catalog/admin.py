@@ -46,6 +46,7 @@ from catalog.services_moderation import (
     product_moderation_reject,
     product_operator_delist,
 )
+from catalog.views.shop import product_attributes_shown
 from common.admin import ServiceAdminMixin, ServiceModelForm
 from common.exceptions import ApplicationError
 from common.money import format_money
@@ -442,6 +443,10 @@ class ListingModerationAdmin(admin.ModelAdmin):
             "variants": variants,
             "selected_variant": selected,
             "tags": list(product.tags.all()),
+            "images": list(product.images.all()),
+            "specifications": product_attributes_shown(product, variants),
+            # Not live: the page shows what shoppers will see, but nothing can be bought from it.
+            "preview": True,
             "nav_categories": selectors.category_list_top(),
             "breadcrumbs": [
                 {

@@ -345,7 +345,7 @@ class CategoryDetailView(AnonymousPageCacheMixin, ProductListMixin, TemplateView
         return context
 
 
-def _product_attributes_shown(
+def product_attributes_shown(
     product: Product, variants: list[ProductVariant]
 ) -> list[tuple[AttributeSpec, str]]:
     """The specifications of a product (its product-scope values, named, with units), and on each variant
@@ -394,7 +394,7 @@ class ProductDetailView(AnonymousPageCacheMixin, StorefrontMixin, TemplateView):
             breadcrumbs=breadcrumbs,
             canonical_url=url,
             images=images,
-            specifications=_product_attributes_shown(product, variants),
+            specifications=product_attributes_shown(product, variants),
             og_image=image_urls[0] if image_urls else "",
             product_jsonld=_jsonld_dumps(
                 _product_jsonld(product, variants, url=url, seller_url=seller_url, image_urls=image_urls)

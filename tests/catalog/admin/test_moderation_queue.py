@@ -229,3 +229,16 @@ def test_non_operators_are_sent_to_the_admin_login(client, seller, who):
         assert response["Location"].startswith(reverse("admin:login"))
     product.refresh_from_db()
     assert product.status == Status.PENDING_REVIEW
+
+
+def test_the_preview_shows_pictures_and_offers_nothing_to_buy(client, operator, seller):
+    from tests.catalog.views.test_product_images import _images_add
+
+    product = _pending(seller, "Oak desk", waiting_since=timezone.now())
+    images = _images_add(product, 2, alt_text="Oak desk")
+
+    html = client.get(reverse("admin:catalog_listingmoderation_preview", args=[product.pk])).content.decode()
+
+    assert all(f"#picture-{image.pk}" in html for image in images)
+    assert reverse("orders:cart-add") not in html
+    assert "Not on sale until the listing is approved." in html
