@@ -53,12 +53,22 @@ def seller_product_status_counts(*, seller_id: int) -> dict[str, int]:
     return counts
 
 
-def seller_variant_list(*, seller_id: int, low_stock_only: bool = False) -> QuerySet[ProductVariant]:
-    """Every SKU of the seller (or only those at or below their threshold): low-stock ones first (lowest
-    stock first), then by listing."""
+INVENTORY_FILTERS = ("low", "out")
+
+
+def seller_variant_list(
+    *, seller_id: int, low_stock_only: bool = False, stock: str = "", search: str = ""
+) -> QuerySet[ProductVariant]:
+    """Every SKU of the seller: low-stock ones first (lowest stock first), then by listing. ``stock``
+    narrows to "low" (at or below the threshold, out of stock included) or "out" (none left);
+    ``search`` matches the SKU code or the listing's title."""
     variants = ProductVariant.objects.filter(product__seller_id=seller_id)
-    if low_stock_only:
+    if low_stock_only or stock == "low":
         variants = variants.filter(LOW_STOCK)
+    elif stock == "out":
+        variants = variants.filter(stock=0)
+    if search:
+        variants = variants.filter(Q(sku__icontains=search) | Q(product__title__icontains=search))
     return (
         variants.select_related("product")
         .annotate(is_low=ExpressionWrapper(LOW_STOCK, output_field=BooleanField()))

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -38,6 +39,7 @@ from catalog.models import Product
 from common.exceptions import ApplicationError
 
 PAGE_SIZE = 25
+INVENTORY_PAGE_SIZE = 50
 ATTRIBUTES_PREFIX = "attributes"
 IMAGES_PREFIX = "upload"
 
@@ -363,8 +365,17 @@ class SellerInventoryView(SellerRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         seller_id = self.request.seller.id
+        stock = self.request.GET.get("stock", "")
+        stock = stock if stock in selectors_seller.INVENTORY_FILTERS else ""
+        search = self.request.GET.get("q", "").strip()[:100]
+        variants = selectors_seller.seller_variant_list(seller_id=seller_id, stock=stock, search=search)
+        page = Paginator(variants, INVENTORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            variants=selectors_seller.seller_variant_list(seller_id=seller_id),
+            page_obj=page,
+            variants=page.object_list,
+            stock_filter=stock,
+            q=search,
+            here=self.request.get_full_path(),
             movements=selectors_seller.seller_stock_movement_list(seller_id=seller_id),
             adjust_form=StockAdjustForm(),
             **kwargs,
@@ -382,7 +393,7 @@ class SellerStockAdjustView(SellerRequiredMixin, View):
         if not form.is_valid():
             errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
             messages.error(request, _("%(sku)s: %(errors)s") % {"sku": variant.sku, "errors": errors})
-            return redirect("seller:inventory")
+            return _back_to_inventory(request, variant.pk)
         try:
             movement = services_listing.seller_stock_adjust(
                 seller_id=request.seller.id,
@@ -399,7 +410,15 @@ class SellerStockAdjustView(SellerRequiredMixin, View):
                 request,
                 _("%(sku)s: stock is now %(n)d.") % {"sku": variant.sku, "n": movement.quantity_after},
             )
-        return redirect("seller:inventory")
+        return _back_to_inventory(request, variant.pk)
+
+
+def _back_to_inventory(request: HttpRequest, variant_id: int) -> HttpResponse:
+    """Back to the page and filters the seller adjusted from, at the row they changed."""
+    back = request.POST.get("next", "")
+    if not (back.startswith(reverse("seller:inventory")) and url_has_allowed_host_and_scheme(back, None)):
+        back = reverse("seller:inventory")
+    return redirect(f"{back.split('#')[0]}#variant-{variant_id}")
 
 
 # --- product images -----------------------------------------------------------------------------------

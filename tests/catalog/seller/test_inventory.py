@@ -118,3 +118,50 @@ def test_malformed_adjustments_are_refused(client, seller, data):
     variant.refresh_from_db()
     assert variant.stock == 5
     assert StockMovement.objects.count() == 0
+
+
+def test_inventory_is_paged_and_filtered_by_stock_and_search_with_bounded_queries(
+    client, seller, django_assert_max_num_queries
+):
+    product = ProductFactory(seller=seller, title="Teapot")
+    for n in range(120):
+        ProductVariantFactory(product=product, sku=f"TEA-{n:03}", stock=n % 7, low_stock_threshold=2)
+    other = ProductFactory(seller=seller, title="Kettle")
+    ProductVariantFactory(product=other, sku="KETTLE-1", stock=40)
+
+    with django_assert_max_num_queries(12):
+        first = client.get(reverse("seller:inventory"))
+    page_three = client.get(reverse("seller:inventory"), {"page": 3})
+    out = client.get(reverse("seller:inventory"), {"stock": "out"})
+    low = client.get(reverse("seller:inventory"), {"stock": "low"})
+    searched = client.get(reverse("seller:inventory"), {"q": "kettle"})
+
+    assert len(first.context["variants"]) == 50
+    assert first.context["page_obj"].paginator.count == 121
+    assert len(page_three.context["variants"]) == 21
+    assert {v.stock for v in out.context["variants"]} == {0}
+    assert out.context["page_obj"].paginator.count == 18  # n % 7 == 0 for 18 of 0..119
+    assert all(v.stock <= 2 for v in low.context["page_obj"].paginator.object_list)
+    assert [v.sku for v in searched.context["variants"]] == ["KETTLE-1"]
+
+
+def test_an_adjustment_returns_to_the_same_page_and_filters_at_its_row(client, seller):
+    variant = ProductVariantFactory(product__seller=seller, stock=0)
+    here = reverse("seller:inventory") + "?stock=out&page=1"
+
+    response = client.post(
+        reverse("seller:stock-adjust", args=[variant.pk]), {"delta": "5", "reason": "restock", "next": here}
+    )
+
+    assert response["Location"] == f"{here}#variant-{variant.pk}"
+
+
+def test_an_adjustment_never_redirects_off_the_inventory(client, seller):
+    variant = ProductVariantFactory(product__seller=seller, stock=0)
+
+    response = client.post(
+        reverse("seller:stock-adjust", args=[variant.pk]),
+        {"delta": "5", "reason": "restock", "next": "https://evil.example/seller/inventory/"},
+    )
+
+    assert response["Location"] == reverse("seller:inventory") + f"#variant-{variant.pk}"
