@@ -10,6 +10,8 @@ from marketplace.pages.portal import SellerDashboardPage, SellerOrderDetailPage
 from marketplace.urls_compose import patterns_with_views
 from orders.promotions.urls_seller import urlpatterns as promotion_patterns
 from orders.reviews.urls_seller import urlpatterns as review_patterns
+from orders.shipping import views_seller as shipping_seller
+from orders.shipping.urls_seller import urlpatterns as shipping_patterns
 from orders.urls_seller import urlpatterns as orders_patterns
 from orders.views import seller as orders_seller
 from payments.urls_seller import urlpatterns as payment_patterns
@@ -19,13 +21,13 @@ app_name = "seller"
 urlpatterns = [
     *patterns_with_views(catalog_patterns, dashboard=SellerDashboardPage.as_view()),
     *patterns_with_views(
-        orders_patterns,
+        [*orders_patterns, *shipping_patterns],
         **{
             "order-detail": SellerOrderDetailPage.as_view(),
             # A refused form on these is shown on the composed order page.
-            "order-ship": orders_seller.SellerOrderShipView.as_view(detail_view=SellerOrderDetailPage),
+            "order-ship": shipping_seller.SellerOrderShipView.as_view(detail_view=SellerOrderDetailPage),
             "order-cancel": orders_seller.SellerOrderCancelView.as_view(detail_view=SellerOrderDetailPage),
-            "shipment-event-add": orders_seller.SellerShipmentEventAddView.as_view(
+            "shipment-event-add": shipping_seller.SellerShipmentEventAddView.as_view(
                 detail_view=SellerOrderDetailPage
             ),
         },

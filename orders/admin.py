@@ -28,7 +28,7 @@ import orders.admin_promotions  # noqa: F401  (registers coupons, flash sales, s
 from common.admin import ServiceHistoryAdmin, ServiceModelForm, major, money_field
 from common.exceptions import ApplicationError
 from common.money import format_money
-from orders import services_shipping
+from orders.shipping import services as services_shipping
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus, SellerOrder, Shipment, ShippingMethod
 from orders.transitions import seller_order_transition
 

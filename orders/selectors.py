@@ -119,7 +119,7 @@ def cart_summary(
     and the pricing (``pricing`` is None) for a caller that needs only the lines and the groups."""
     from orders import pricing
     from orders.promotions.selectors import PromotionInputs, pricing_inputs_for
-    from orders.selectors_seller import shipping_methods_for_sellers
+    from orders.shipping.selectors import shipping_methods_for_sellers
 
     currency = settings.DEFAULT_CURRENCY
     if cart_id is None:

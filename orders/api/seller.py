@@ -4,7 +4,7 @@ and replying to reviews.
 Authenticated and throttled exactly like the catalog's seller API (``catalog.api.seller.SellerApi``: API key
 or portal session with CSRF, approved sellers only). Every object in a URL is read scoped to
 ``request.seller`` (``orders.selectors_seller``), so another seller's id is a 404 and nothing changes; every
-write goes through ``orders.services_shipping`` / ``orders.reviews.services``, whose refusals become 400s.
+write goes through ``orders.shipping.services`` / ``orders.reviews.services``, whose refusals become 400s.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from rest_framework.response import Response
 
 from accounts.api import SellerApi
 from common.exceptions import ApplicationError
-from orders import selectors_seller, services_shipping
+from orders import selectors_seller
 from orders.api.serializers import (
     OrderLineSerializer,
     ProductReviewSerializer,
@@ -41,6 +41,8 @@ from orders.api.serializers import (
 from orders.models import OrderEvent, SellerOrder, Shipment
 from orders.reviews import selectors as review_selectors
 from orders.reviews import services as review_services
+from orders.shipping import selectors as shipping_selectors
+from orders.shipping import services as services_shipping
 
 TAGS = ["seller"]
 # A tracking update may be stamped a little ahead of our clock (the seller's device), not more.
@@ -142,7 +144,7 @@ def _part_response(request, seller_order_id: int, *, code: int = status.HTTP_200
 
 def _shipment_of(request, shipment_id: int) -> Shipment:
     """The shipment with its lines and events, read scoped to the seller."""
-    shipment = selectors_seller.seller_shipment_get(seller_id=request.seller.id, shipment_id=shipment_id)
+    shipment = shipping_selectors.seller_shipment_get(seller_id=request.seller.id, shipment_id=shipment_id)
     if shipment is None:
         raise Http404(_("No such shipment."))
     return shipment

@@ -1,10 +1,10 @@
-"""Seller-portal pages for the seller's parts of orders (list, detail with its actions, packing slip) and
-for the seller's shipping methods.
+"""Seller-portal pages for the seller's parts of orders (list, detail with its actions, process, cancel,
+packing slip); the shipping actions on the detail page are ``orders.shipping.views_seller``'s.
 
 Every page is behind ``SellerRequiredMixin`` (which sets ``request.seller``); every id in a URL is read
 through ``orders.selectors_seller`` scoped to that seller, so another seller's id is a 404 — for the
 POST-only URLs too, whose GET answers 404 before it answers 405. Writes go through
-``orders.services_shipping``; its ``ApplicationError`` becomes a form error or a message.
+``orders.shipping.services``; its ``ApplicationError`` becomes a form error or a message.
 """
 
 from __future__ import annotations
@@ -16,36 +16,29 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.permissions import SellerRequiredMixin
 from common.exceptions import ApplicationError
-from orders import selectors_seller, services_shipping
-from orders.forms_seller import (
-    SellerOrderCancelForm,
-    SellerOrderFilterForm,
-    ShipmentCreateForm,
-    ShippingMethodForm,
-    TrackingUpdateForm,
-    service_error_add,
-)
-from orders.models import OrderEvent, OrderStatus, SellerOrder, Shipment, ShippingMethod
+from orders import selectors_seller
+from orders.forms_seller import SellerOrderCancelForm, SellerOrderFilterForm, service_error_add
+from orders.models import OrderEvent, OrderStatus, SellerOrder, Shipment
+from orders.shipping import services as services_shipping
+from orders.shipping.forms import ShipmentCreateForm, TrackingUpdateForm
 
 PAGE_SIZE = 25
 ADDRESS_KEYS = ("full_name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
 
 
-def _part_or_404(request: HttpRequest, pk: int) -> SellerOrder:
+def part_or_404(request: HttpRequest, pk: int) -> SellerOrder:
     part = selectors_seller.seller_order_get(seller_id=request.seller.id, seller_order_id=pk)
     if part is None:
         raise Http404
     return part
 
 
-def _tracking_prefix(shipment_id: int) -> str:
+def tracking_prefix(shipment_id: int) -> str:
     return f"tracking-{shipment_id}"
 
 
@@ -69,12 +62,12 @@ def _event_rows(events: list[OrderEvent]) -> list[dict[str, Any]]:
     return rows
 
 
-class _OwnedObjectMixin:
+class OwnedObjectMixin:
     """Look the URL's object up before refusing a method, so that for another seller's id every method
     is a 404 (the URL gives nothing away) and only the owner learns which methods exist (405)."""
 
     def lookup(self, request: HttpRequest, pk: int) -> object:
-        return _part_or_404(request, pk)
+        return part_or_404(request, pk)
 
     def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if "pk" in kwargs:
@@ -100,7 +93,7 @@ class SellerOrderListView(SellerRequiredMixin, View):
         return TemplateResponse(request, self.template_name, context)
 
 
-class SellerOrderDetailView(_OwnedObjectMixin, SellerRequiredMixin, View):
+class SellerOrderDetailView(OwnedObjectMixin, SellerRequiredMixin, View):
     template_name = "seller/orders/order_detail.html"
 
     @classmethod
@@ -109,7 +102,7 @@ class SellerOrderDetailView(_OwnedObjectMixin, SellerRequiredMixin, View):
         return {}
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return self.render_detail(request, _part_or_404(request, pk))
+        return self.render_detail(request, part_or_404(request, pk))
 
     @classmethod
     def render_detail(
@@ -133,7 +126,7 @@ class SellerOrderDetailView(_OwnedObjectMixin, SellerRequiredMixin, View):
                 "shipment": shipment,
                 "form": tracking_form
                 if tracking_form is not None and shipment.pk == tracking_shipment_id
-                else TrackingUpdateForm(prefix=_tracking_prefix(shipment.pk)),
+                else TrackingUpdateForm(prefix=tracking_prefix(shipment.pk)),
             }
             for shipment in shipments
         ]
@@ -158,7 +151,7 @@ class SellerOrderDetailView(_OwnedObjectMixin, SellerRequiredMixin, View):
         return TemplateResponse(request, cls.template_name, context, status=status)
 
 
-class _PostOnlyPartView(_OwnedObjectMixin, SellerRequiredMixin, View):
+class PostOnlyPartView(OwnedObjectMixin, SellerRequiredMixin, View):
     """An action on one of the seller's parts; a refused form is shown on ``detail_view``'s page."""
 
     detail_view: type[SellerOrderDetailView] = SellerOrderDetailView
@@ -168,9 +161,9 @@ class _PostOnlyPartView(_OwnedObjectMixin, SellerRequiredMixin, View):
         return redirect("seller:order-detail", pk=part.pk)
 
 
-class SellerOrderProcessView(_PostOnlyPartView):
+class SellerOrderProcessView(PostOnlyPartView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        part = _part_or_404(request, pk)
+        part = part_or_404(request, pk)
         try:
             services_shipping.seller_order_start_processing(
                 seller_order_id=part.pk, seller_id=request.seller.id, actor_id=request.user.id
@@ -182,35 +175,9 @@ class SellerOrderProcessView(_PostOnlyPartView):
         return self.back(part)
 
 
-class SellerOrderShipView(_PostOnlyPartView):
+class SellerOrderCancelView(PostOnlyPartView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        part = _part_or_404(request, pk)
-        form = ShipmentCreateForm(request.POST, lines=list(part.lines.all()))
-        if form.is_valid():
-            try:
-                shipment = services_shipping.shipment_create(
-                    seller_order_id=part.pk,
-                    seller_id=request.seller.id,
-                    carrier=form.cleaned_data["carrier"],
-                    tracking_number=form.cleaned_data["tracking_number"],
-                    quantities=form.quantities() if form.line_fields else None,
-                    actor_id=request.user.id,
-                )
-            except ApplicationError as exc:
-                service_error_add(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Shipped with %(carrier)s, tracking number %(number)s.")
-                    % {"carrier": shipment.carrier, "number": shipment.tracking_number},
-                )
-                return self.back(part)
-        return self.detail_view.render_detail(request, part, ship_form=form)
-
-
-class SellerOrderCancelView(_PostOnlyPartView):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        part = _part_or_404(request, pk)
+        part = part_or_404(request, pk)
         form = SellerOrderCancelForm(request.POST)
         if form.is_valid():
             try:
@@ -228,47 +195,11 @@ class SellerOrderCancelView(_PostOnlyPartView):
         return self.detail_view.render_detail(request, part, cancel_form=form)
 
 
-class SellerShipmentEventAddView(_OwnedObjectMixin, SellerRequiredMixin, View):
-    """A tracking update typed by the seller for one of their parcels."""
-
-    detail_view: type[SellerOrderDetailView] = SellerOrderDetailView
-
-    def lookup(self, request: HttpRequest, pk: int) -> Shipment:
-        shipment = selectors_seller.seller_shipment_get(seller_id=request.seller.id, shipment_id=pk)
-        if shipment is None:
-            raise Http404
-        return shipment
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        shipment = self.lookup(request, pk)
-        form = TrackingUpdateForm(request.POST, prefix=_tracking_prefix(shipment.pk))
-        if form.is_valid():
-            try:
-                services_shipping.shipment_event_add(
-                    shipment_id=shipment.pk,
-                    status=form.cleaned_data["status"],
-                    occurred_at=timezone.now(),
-                    source=OrderEvent.Actor.SELLER,
-                    location=form.cleaned_data["location"],
-                    description=form.cleaned_data["description"],
-                    actor_id=request.user.id,
-                )
-            except ApplicationError as exc:
-                service_error_add(form, exc)
-            else:
-                messages.success(request, _("Tracking update added."))
-                return redirect("seller:order-detail", pk=shipment.seller_order_id)
-        part = _part_or_404(request, shipment.seller_order_id)
-        return self.detail_view.render_detail(
-            request, part, tracking_form=form, tracking_shipment_id=shipment.pk
-        )
-
-
-class SellerOrderPackingSlipView(_OwnedObjectMixin, SellerRequiredMixin, View):
+class SellerOrderPackingSlipView(OwnedObjectMixin, SellerRequiredMixin, View):
     template_name = "seller/orders/packing_slip.html"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        part = _part_or_404(request, pk)
+        part = part_or_404(request, pk)
         address = part.order.shipping_address or {}
         context = {
             "part": part,
@@ -277,82 +208,3 @@ class SellerOrderPackingSlipView(_OwnedObjectMixin, SellerRequiredMixin, View):
             "address": {key: address.get(key, "") for key in ADDRESS_KEYS},
         }
         return TemplateResponse(request, self.template_name, context)
-
-
-# --- shipping methods ---------------------------------------------------------------------------------
-
-
-class SellerShippingMethodListView(SellerRequiredMixin, View):
-    template_name = "seller/orders/shipping_method_list.html"
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        methods = selectors_seller.seller_shipping_method_list(seller_id=request.seller.id)
-        return TemplateResponse(request, self.template_name, {"methods": methods})
-
-
-def _method_or_404(request: HttpRequest, pk: int) -> ShippingMethod:
-    method = selectors_seller.seller_shipping_method_get(seller_id=request.seller.id, shipping_method_id=pk)
-    if method is None:
-        raise Http404
-    return method
-
-
-class SellerShippingMethodCreateView(SellerRequiredMixin, View):
-    template_name = "seller/orders/shipping_method_form.html"
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return TemplateResponse(request, self.template_name, {"form": ShippingMethodForm(), "method": None})
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = ShippingMethodForm(request.POST)
-        if form.is_valid():
-            try:
-                method = services_shipping.shipping_method_create(
-                    seller_id=request.seller.id, **form.to_kwargs()
-                )
-            except ApplicationError as exc:
-                service_error_add(form, exc)
-            else:
-                messages.success(request, _("Shipping method “%(name)s” added.") % {"name": method.name})
-                return redirect(reverse("seller:shipping-method-list"))
-        return TemplateResponse(request, self.template_name, {"form": form, "method": None})
-
-
-class SellerShippingMethodEditView(_OwnedObjectMixin, SellerRequiredMixin, View):
-    template_name = "seller/orders/shipping_method_form.html"
-
-    def lookup(self, request: HttpRequest, pk: int) -> ShippingMethod:
-        return _method_or_404(request, pk)
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        method = _method_or_404(request, pk)
-        form = ShippingMethodForm(initial=ShippingMethodForm.initial_for(method))
-        return TemplateResponse(request, self.template_name, {"form": form, "method": method})
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        method = _method_or_404(request, pk)
-        form = ShippingMethodForm(request.POST)
-        if form.is_valid():
-            try:
-                method = services_shipping.shipping_method_update(
-                    seller_id=request.seller.id, shipping_method_id=method.pk, **form.to_kwargs()
-                )
-            except ApplicationError as exc:
-                service_error_add(form, exc)
-            else:
-                messages.success(request, _("Shipping method “%(name)s” saved.") % {"name": method.name})
-                return redirect(reverse("seller:shipping-method-list"))
-        return TemplateResponse(request, self.template_name, {"form": form, "method": method})
-
-
-class SellerShippingMethodDeactivateView(_OwnedObjectMixin, SellerRequiredMixin, View):
-    def lookup(self, request: HttpRequest, pk: int) -> ShippingMethod:
-        return _method_or_404(request, pk)
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        method = _method_or_404(request, pk)
-        services_shipping.shipping_method_deactivate(
-            seller_id=request.seller.id, shipping_method_id=method.pk
-        )
-        messages.success(request, _("“%(name)s” is no longer offered at checkout.") % {"name": method.name})
-        return redirect(reverse("seller:shipping-method-list"))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from orders.models import OrderStatus, SellerOrder, Shipment
-from orders.views.carrier_webhook import carrier_signature
+from orders.shipping.views_carrier import carrier_signature
 from tests.factories import SellerProfileFactory
 from tests.orders.seller.factories import paid_part
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from catalog.models import ProductVariant, StockMovement
 from orders.models import OrderEvent, OrderStatus, ShippingMethod
 from orders.services import order_cancel_by_shopper
-from orders.services_shipping import seller_order_cancel
+from orders.shipping.services import seller_order_cancel
 from orders.transitions import seller_order_transition
 from payments import ledger
 from payments.models import JournalEntry, LedgerAccount, Payment, Refund

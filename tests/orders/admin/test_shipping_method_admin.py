@@ -1,4 +1,4 @@
-"""Shipping methods in the admin: created and changed through ``orders.services_shipping`` (amounts in
+"""Shipping methods in the admin: created and changed through ``orders.shipping.services`` (amounts in
 major units), stopped rather than deleted, each change in a history naming the operator, and labelled
 with their shop and price wherever one is picked."""
 

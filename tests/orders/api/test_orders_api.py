@@ -3,7 +3,7 @@
 import pytest
 
 from orders.models import Order, OrderEvent, OrderStatus
-from orders.services_shipping import shipment_create
+from orders.shipping.services import shipment_create
 from tests.factories import UserFactory
 from tests.orders.api.conftest import client_for, place_order
 

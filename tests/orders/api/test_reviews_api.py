@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from orders.models import OrderStatus, ProductReview, SellerRating
 from orders.reviews.services import product_review_create
-from orders.services_shipping import shipment_create, shipment_event_add
+from orders.shipping.services import shipment_create, shipment_event_add
 from tests.factories import SellerProfileFactory, UserFactory
 from tests.orders.api.conftest import client_for, place_order, seller_client
 

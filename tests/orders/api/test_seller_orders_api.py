@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.services import seller_suspend
 from orders.models import OrderEvent, OrderStatus, SellerOrder, Shipment, ShipmentEvent
-from orders.services_shipping import shipment_create
+from orders.shipping.services import shipment_create
 from tests.factories import (
     OperatorFactory,
     ProductFactory,

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from orders import urls_seller
 from orders.models import OrderEvent, SellerOrder, Shipment, ShipmentEvent, ShippingMethod
-from orders.services_shipping import shipment_create
+from orders.shipping import urls_seller as shipping_urls_seller
+from orders.shipping.services import shipment_create
 from tests.factories import SellerProfileFactory
 from tests.orders.seller.factories import ShippingMethodFactory, paid_part
 
@@ -66,7 +67,8 @@ def test_every_orders_portal_url_with_an_id_is_a_404_for_seller_b_and_changes_no
 ):
     """Walks the URL patterns themselves, so a new URL with an id is covered without a new test."""
     before = _snapshot(a_rows)
-    patterns = [pattern for pattern in urls_seller.urlpatterns if pattern.pattern.converters]
+    all_patterns = [*urls_seller.urlpatterns, *shipping_urls_seller.urlpatterns]
+    patterns = [pattern for pattern in all_patterns if pattern.pattern.converters]
     assert {
         "order-detail",
         "order-process",

@@ -1,8 +1,6 @@
-"""Seller-portal reads of orders and shipping methods: scoped to the seller, bounded in queries."""
+"""Seller-portal reads of orders: scoped to the seller, bounded in queries."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from orders.models import OrderEvent, OrderStatus
 from orders.selectors_seller import (
@@ -11,29 +9,12 @@ from orders.selectors_seller import (
     seller_order_list,
     seller_order_remaining,
     seller_order_timeline,
-    shipping_methods_for_sellers,
 )
-from orders.services_shipping import shipment_create
+from orders.shipping.services import shipment_create
 from tests.factories import SellerProfileFactory
-from tests.orders.seller.factories import SellerOrderFactory, ShippingMethodFactory, paid_part
+from tests.orders.seller.factories import SellerOrderFactory, paid_part
 
 pytestmark = pytest.mark.django_db
-
-
-def test_shipping_methods_for_sellers_gives_active_methods_by_position_per_seller():
-    a, b, c = SellerProfileFactory(), SellerProfileFactory(), SellerProfileFactory()
-    second = ShippingMethodFactory(seller=a, position=2, name="Express")
-    first = ShippingMethodFactory(seller=a, position=1, name="Standard")
-    ShippingMethodFactory(seller=a, position=0, is_active=False)
-    only_b = ShippingMethodFactory(seller=b)
-    ShippingMethodFactory(seller=c)
-
-    with CaptureQueriesContext(connection) as queries:
-        result = shipping_methods_for_sellers(seller_ids=[a.pk, b.pk])
-
-    assert result == {a.pk: [first, second], b.pk: [only_b]}
-    assert len(queries) == 1
-    assert shipping_methods_for_sellers(seller_ids=[]) == {}
 
 
 def test_seller_order_list_is_the_sellers_own_newest_first_and_filters_by_status():

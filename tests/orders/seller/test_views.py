@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import OrderEvent, OrderStatus, SellerOrder, Shipment, ShippingMethod
-from orders.services_shipping import shipment_create, shipment_event_add
+from orders.shipping.services import shipment_create, shipment_event_add
 from tests.factories import SellerProfileFactory, UserFactory
 from tests.orders.seller.factories import ShippingMethodFactory, paid_part
 

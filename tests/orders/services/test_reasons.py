@@ -15,7 +15,7 @@ from orders.services import (
     orders_expire_unpaid,
     seller_orders_autocomplete,
 )
-from orders.services_shipping import seller_order_cancel
+from orders.shipping.services import seller_order_cancel
 from orders.transitions import order_note_record
 from tests.factories import SellerProfileFactory
 from tests.orders.factories import order_place, part_status_force, purchasable_variant

@@ -8,7 +8,7 @@ from django.utils import timezone
 from catalog.models import ProductVariant
 from common.exceptions import ApplicationError
 from orders.models import OrderEvent, OrderStatus, SellerOrder, Shipment, ShipmentEvent, ShipmentLine
-from orders.services_shipping import (
+from orders.shipping.services import (
     carrier_name_normalize,
     seller_order_cancel,
     seller_order_start_processing,

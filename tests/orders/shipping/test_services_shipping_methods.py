@@ -4,7 +4,7 @@ import pytest
 
 from common.exceptions import ApplicationError
 from orders.models import ShippingMethod
-from orders.services_shipping import (
+from orders.shipping.services import (
     shipping_method_create,
     shipping_method_deactivate,
     shipping_method_update,

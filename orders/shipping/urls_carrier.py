@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders.views.carrier_webhook import carrier_webhook
+from orders.shipping.views_carrier import carrier_webhook
 
 app_name = "carrier"
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from common.exceptions import ApplicationError
 from orders.models import OrderEvent, Shipment
-from orders.services_shipping import (
+from orders.shipping.services import (
     TRACKING_STATUSES,
     shipment_event_add,
     shipments_for_tracking,

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import OrderEvent, OrderStatus, SellerOrder, Shipment, ShipmentEvent
-from orders.services_shipping import shipment_create
-from orders.views.carrier_webhook import SIGNATURE_TOLERANCE_SECONDS, _signature_valid, carrier_signature
+from orders.shipping.services import shipment_create
+from orders.shipping.views_carrier import SIGNATURE_TOLERANCE_SECONDS, _signature_valid, carrier_signature
 from tests.orders.seller.factories import paid_part
 
 pytestmark = pytest.mark.django_db
