@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -47,7 +47,7 @@ ACTION_LABELS = {
     "reinstate": _("reinstate"),
 }
 
-SLUG_MAX_LENGTH = SellerProfile._meta.get_field("slug").max_length
+SLUG_MAX_LENGTH = cast(int, SellerProfile._meta.get_field("slug").max_length)
 _SLUG_ATTEMPTS = 5
 
 

@@ -7,14 +7,14 @@ import logging
 from django.utils.dateparse import parse_datetime
 
 from analytics.models import Event
-from common.tracking_buffer import get_buffer
+from common.tracking_buffer import MemoryBuffer, RedisBuffer, get_buffer
 
 logger = logging.getLogger(__name__)
 
 FLUSH_BATCH_SIZE = 1000
 
 
-def events_flush(*, buffer=None, max_batches: int = 100) -> int:
+def events_flush(*, buffer: MemoryBuffer | RedisBuffer | None = None, max_batches: int = 100) -> int:
     """Move buffered events into the ``Event`` table, one bulk INSERT per batch. Returns rows written."""
     buffer = buffer if buffer is not None else get_buffer()
     written = 0

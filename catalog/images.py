@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -51,7 +51,7 @@ class ProcessedImage:
 
 
 def image_process(
-    source: BinaryIO,
+    source: IO[bytes],
     *,
     max_bytes: int,
     max_pixels: int = MAX_PIXELS,

@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import tablib
 from django.db.models import QuerySet
@@ -35,6 +36,9 @@ from catalog.models import ProductVariant
 from catalog.selectors_seller import seller_product_list
 from common.exceptions import ApplicationError
 from common.money import Money
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Imports run inside the web request, and each new or changed listing goes through the listing services
@@ -91,7 +95,7 @@ class RowError:
 
     row: int
     column: str
-    message: str
+    message: str | _StrPromise
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,8 +64,8 @@ def _stock_update_sql() -> str:
     meta = ProductVariant._meta
     qn = connection.ops.quote_name
     table, pk = qn(meta.db_table), qn(cast(str, meta.pk.column))
-    stock = qn(meta.get_field("stock").column)
-    product = qn(cast(str, meta.get_field("product").column))
+    stock = qn(cast(str, meta.get_field("stock").column))
+    product = qn(meta.get_field("product").column)
     # Only quoted names from the model's metadata are formatted in; every value is a query parameter.
     return (
         f"UPDATE {table} SET {stock} = {stock} + %s WHERE {pk} = %s AND {stock} + %s >= 0 "  # noqa: S608

@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import FileField, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,7 +122,7 @@ def _image_store(
             ("image", processed.image, ""),
             ("thumbnail", processed.thumbnail, "-thumb"),
         ):
-            field = ProductImage._meta.get_field(field_name)
+            field = cast(FileField, ProductImage._meta.get_field(field_name))
             name = field.generate_filename(naming, f"{stem}{suffix}.{encoded.extension}")
             written.append(field.storage.save(name, ContentFile(encoded.content)))
         row = ProductImage(

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.db import transaction
 from django.db.models import Q
@@ -127,7 +127,7 @@ class _VariantRow:
     compare_at_given: bool
     attributes: dict[str, Any] | None  # None: the column is absent, keep the SKU's current values
     variant_id: int | None = None
-    current: dict[str, Any] | None = None
+    current: Mapping[str, Any] | None = None
 
 
 @dataclass
@@ -353,6 +353,13 @@ def _ref_id(ref: str) -> int | None:
 
 def _products_resolve(*, seller_id: int, groups: list[_Group], errors: list[RowError]) -> None:
     """Categories by slug, existing listings by ref and SKUs by code, in one query each."""
+    _categories_resolve(groups=groups, errors=errors)
+    _listings_resolve(seller_id=seller_id, groups=groups, errors=errors)
+    _skus_resolve(seller_id=seller_id, groups=groups, errors=errors)
+
+
+def _categories_resolve(*, groups: list[_Group], errors: list[RowError]) -> None:
+    """Each group's category_id from its category slug: a leaf category that is active."""
     slugs = {g.listing["category"] for g in groups if g.listing.get("category")}
     categories = {
         c["slug"]: c
@@ -376,12 +383,15 @@ def _products_resolve(*, seller_id: int, groups: list[_Group], errors: list[RowE
         else:
             group.category_id = category["id"]
 
+
+def _listings_resolve(*, seller_id: int, groups: list[_Group], errors: list[RowError]) -> None:
+    """Each group's product: the seller's listing its product_ref names by id or slug, one group each."""
     refs = [g.ref for g in groups]
     ids = [pk for pk in map(_ref_id, refs) if pk is not None]
     products = list(
         Product.objects.filter(Q(slug__in=refs) | Q(pk__in=ids), seller_id=seller_id).prefetch_related("tags")
     )
-    by_id = {p.pk: p for p in products}
+    by_id: dict[int | None, Product] = {p.pk: p for p in products}  # looked up by _ref_id(), maybe None
     by_slug = {p.slug: p for p in products}
     claimed: dict[int, _Group] = {}
     for group in groups:
@@ -402,6 +412,9 @@ def _products_resolve(*, seller_id: int, groups: list[_Group], errors: list[RowE
         claimed[product.pk] = group
         group.product = product
 
+
+def _skus_resolve(*, seller_id: int, groups: list[_Group], errors: list[RowError]) -> None:
+    """Each row's existing SKU (variant_id, current values) when it belongs to the row's listing."""
     skus = [row.sku for group in groups for row in group.rows]
     existing = {
         v["sku"]: v
@@ -593,7 +606,10 @@ def _products_write(
                 continue
         sku_ids = {row.sku: row.variant_id for row in group.rows if row.variant_id}
         if len(sku_ids) < len(group.rows):
-            sku_ids = dict(ProductVariant.objects.filter(product_id=product.pk).values_list("sku", "pk"))
+            # unchanged, so an existing listing: only a new one (product None) counts as changed
+            sku_ids = dict(
+                ProductVariant.objects.filter(product_id=cast(Product, product).pk).values_list("sku", "pk")
+            )
         stock_changed = False
         for row, given in zip(group.rows, inputs, strict=True):
             delta = row.stock - given.stock

@@ -165,7 +165,8 @@ def _check_variants(*, variants: Sequence[VariantInput]) -> None:
 class _CheckedAttributes:
     product: dict[str, AttributeValue] | None  # the listing's values to store; None leaves the stored ones
     rows: list[VariantInput]  # the rows with their SKU values to store (None leaves a SKU's values)
-    others: dict[int, dict[str, AttributeValue]]  # new values of the SKUs not in the rows (after a category move)
+    # new values of the SKUs not in the rows (after a category move)
+    others: dict[int, dict[str, AttributeValue]]
 
 
 def _check_attributes(

@@ -37,7 +37,7 @@ Status = Product.Status
 # its wording.
 MODERATION_APPROVED_REASON = "approved in review"
 # Which status events the seller hears about by e-mail, and as what.
-_EMAIL_KINDS = {
+_EMAIL_KINDS: dict[tuple[str, str], str] = {
     (Status.PENDING_REVIEW, Status.ACTIVE): "approved",
     (Status.PENDING_REVIEW, Status.DRAFT): "rejected",
     (Status.ACTIVE, Status.DELISTED): "delisted",

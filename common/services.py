@@ -1,13 +1,13 @@
 """Generic write helpers every app's services use."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 
+ModelT = TypeVar("ModelT", bound=models.Model)
 
-def model_update(
-    *, instance: models.Model, fields: list[str], data: dict[str, Any]
-) -> tuple[models.Model, bool]:
+
+def model_update(*, instance: ModelT, fields: list[str], data: dict[str, Any]) -> tuple[ModelT, bool]:
     """Set ``fields`` from ``data`` where they differ, validate, and save only what changed."""
     changed = [f for f in fields if f in data and getattr(instance, f) != data[f]]
     for field in changed:

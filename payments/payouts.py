@@ -110,7 +110,10 @@ class StripeConnectPayoutProvider:
         return PayoutSubmitted(reference=transfer["id"])
 
 
-PROVIDERS: dict[str, type] = {MANUAL: ManualPayoutProvider, STRIPE_CONNECT: StripeConnectPayoutProvider}
+PROVIDERS: dict[str, type[PayoutProvider]] = {
+    MANUAL: ManualPayoutProvider,
+    STRIPE_CONNECT: StripeConnectPayoutProvider,
+}
 
 
 def payout_provider_get(code: str | None = None) -> PayoutProvider:

@@ -17,11 +17,13 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import partial
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import CharField, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,7 +50,7 @@ logger = logging.getLogger(__name__)
 Status = Payment.Status
 
 # How far along a payment is; at equal provider time a fact never moves it back in this order.
-STATUS_RANK = {
+STATUS_RANK: dict[str, int] = {
     Status.CREATED: 0,
     Status.REQUIRES_ACTION: 1,
     Status.FAILED: 2,
@@ -232,13 +234,8 @@ class _AfterCommit:
     cancelled_parts: tuple[int, ...] = ()
 
 
-@transaction.atomic
-def payment_facts_apply(*, payment_id: int, facts: PaymentFacts) -> Payment:
-    """Apply what the provider says about a payment: its status (newest fact wins), the capture (posted
-    to the ledger with the commission split, and the order confirmed — or, if the order was cancelled,
-    expired or already paid meanwhile, posted unallocated and refunded automatically), the fee, the
-    refunds it knows of. Safe to call again with the same or older facts."""
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
+def _facts_match(payment: Payment, facts: PaymentFacts) -> None:
+    """Refuse facts about another payment (reference, metadata) or another amount or currency."""
     if facts.currency and facts.currency != payment.currency:
         raise PaymentError(
             _("The payment's currency does not match the order."),
@@ -258,11 +255,22 @@ def payment_facts_apply(*, payment_id: int, facts: PaymentFacts) -> Payment:
             _("These facts are about another payment."),
             extra={"metadata": [f"payment_id {facts.payment_id}, expected {payment.pk}"]},
         )
+
+
+@transaction.atomic
+def payment_facts_apply(*, payment_id: int, facts: PaymentFacts) -> Payment:
+    """Apply what the provider says about a payment: its status (newest fact wins), the capture (posted
+    to the ledger with the commission split, and the order confirmed — or, if the order was cancelled,
+    expired or already paid meanwhile, posted unallocated and refunded automatically), the fee, the
+    refunds it knows of. Safe to call again with the same or older facts."""
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    _facts_match(payment, facts)
     fields: set[str] = set()
     for name in ("reference", "charge_reference", "client_secret", "payment_method_summary"):
         value = getattr(facts, name)
         if value and not getattr(payment, name):
-            setattr(payment, name, value[: Payment._meta.get_field(name).max_length])
+            max_length = cast("CharField[Any, Any]", Payment._meta.get_field(name)).max_length
+            setattr(payment, name, value[:max_length])
             fields.add(name)
     newly_captured = facts.captured_amount > 0 and payment.captured_amount == 0
     if newly_captured:
@@ -373,9 +381,7 @@ def _schedule(payment_id: int, after: _AfterCommit) -> None:
     if after.late_refund:
         transaction.on_commit(lambda: tasks.payment_late_refund_enqueue(payment_id=payment_id))
     for part_id in after.cancelled_parts:
-        transaction.on_commit(
-            lambda part_id=part_id: tasks.seller_order_cancel_refund_enqueue(seller_order_id=part_id)
-        )
+        transaction.on_commit(partial(tasks.seller_order_cancel_refund_enqueue, seller_order_id=part_id))
 
 
 def payment_capture(*, payment_id: int) -> Payment:
@@ -419,7 +425,7 @@ def _seller_order_refund_lines(
     shipping_amount: int | None,
     whole: bool,
     refunded: RefundedSoFar,
-) -> tuple[list[dict], int]:
+) -> tuple[list[dict[str, Any]], int]:
     """What a refund of a seller order covers: ``lines`` as ``(order line id, quantity)`` (all remaining
     units when ``whole``) priced from the order lines, and the shipping amount (all remaining when
     ``whole`` and no amount is given). A line's last units get whatever of its total is left, so partial
@@ -431,7 +437,7 @@ def _seller_order_refund_lines(
         wanted = [(pk, qty) for pk, qty in wanted if qty > 0]
     else:
         wanted = list(lines or [])
-    covered: list[dict] = []
+    covered: list[dict[str, Any]] = []
     seen: set[int] = set()
     for line_id, quantity in wanted:
         line = order_lines.get(line_id)
@@ -462,6 +468,17 @@ def _seller_order_refund_lines(
     return covered, shipping
 
 
+@dataclass(frozen=True)
+class _RefundPriced:
+    """What a refund covers, priced: the seller order, its lines and shipping, and the sellers' split."""
+
+    seller_order_id: int | None
+    covered: list[dict[str, Any]]  # {"order_line", "quantity", "amount"} per line
+    shipping: int
+    amount: int
+    split: tuple[int, int, int]  # seller amount, commission, promotions (zeros when not split to sellers)
+
+
 @transaction.atomic
 def _refund_reserve(
     *,
@@ -487,9 +504,6 @@ def _refund_reserve(
     if reason not in Refund.Reason.values:
         raise RefundError(_("Choose a reason for the refund."), extra={"reason": [reason]})
     allocated = _capture_allocated(payment.pk)
-    covered: list[dict] = []
-    split = (0, 0, 0)
-    shipping = 0
     pending = (
         Refund.objects.filter(payment=payment, status=Refund.Status.PENDING).aggregate(total=Sum("amount"))[
             "total"
@@ -497,54 +511,99 @@ def _refund_reserve(
         or 0
     )
     available = payment.captured_amount - payment.refunded_amount - pending
-    if allocated:
-        if seller_order_id is None:
-            raise RefundError(_("Choose which shop's part to refund."), extra={"seller_order": ["required"]})
-        part = SellerOrder.objects.select_related("order").filter(pk=seller_order_id).first()
-        if part is None or part.order_id != payment.order_id:
-            raise RefundError(
-                _("This part is not in the order."), extra={"seller_order": [str(seller_order_id)]}
-            )
-        refunded = seller_order_refunded(seller_order_id=part.pk)
-        covered, shipping = _seller_order_refund_lines(
-            part=part, lines=lines, shipping_amount=shipping_amount, whole=whole, refunded=refunded
+    priced = _refund_price(
+        payment=payment,
+        allocated=allocated,
+        available=available,
+        seller_order_id=seller_order_id,
+        lines=lines,
+        shipping_amount=shipping_amount,
+        whole=whole,
+    )
+    if priced.amount <= 0:
+        raise RefundError(_("There is nothing left to refund."), extra={"amount": ["0"]})
+    if priced.amount > available:
+        raise RefundError(
+            _("At most %(amount)s of this payment can still be refunded.")
+            % {"amount": Money(max(available, 0), payment.currency).format()},
+            extra={"amount": [f"{priced.amount} > {available}"]},
         )
-        amount = sum(item["amount"] for item in covered) + shipping
-        if amount > 0:
-            split = refund_split(
-                seller_order_id=part.pk,
-                lines=[(item["order_line"], item["amount"]) for item in covered],
-                shipping_amount=shipping,
-                refunded=refunded,
-            )
-    else:
+    return _refund_pending_create(
+        payment=payment,
+        priced=priced,
+        idempotency_key=idempotency_key,
+        reason=reason,
+        restock=restock,
+        note=note,
+        requested_by_id=requested_by_id,
+    )
+
+
+def _refund_price(
+    *,
+    payment: Payment,
+    allocated: bool | None,
+    available: int,
+    seller_order_id: int | None,
+    lines: list[tuple[int, int]] | None,
+    shipping_amount: int | None,
+    whole: bool,
+) -> _RefundPriced:
+    """A payment split to sellers is refunded per seller order, priced from its lines and shipping; one
+    never split (``allocated`` false or None) only in full, for all that is still ``available``."""
+    if not allocated:
         if not whole:
             raise RefundError(
                 _("This payment was never split to shops: it can only be refunded in full."),
                 extra={"lines": ["unallocated payment"]},
             )
-        seller_order_id = None
-        amount = available
-    if amount <= 0:
-        raise RefundError(_("There is nothing left to refund."), extra={"amount": ["0"]})
-    if amount > available:
-        raise RefundError(
-            _("At most %(amount)s of this payment can still be refunded.")
-            % {"amount": Money(max(available, 0), payment.currency).format()},
-            extra={"amount": [f"{amount} > {available}"]},
+        return _RefundPriced(seller_order_id=None, covered=[], shipping=0, amount=available, split=(0, 0, 0))
+    if seller_order_id is None:
+        raise RefundError(_("Choose which shop's part to refund."), extra={"seller_order": ["required"]})
+    part = SellerOrder.objects.select_related("order").filter(pk=seller_order_id).first()
+    if part is None or part.order_id != payment.order_id:
+        raise RefundError(_("This part is not in the order."), extra={"seller_order": [str(seller_order_id)]})
+    refunded = seller_order_refunded(seller_order_id=part.pk)
+    covered, shipping = _seller_order_refund_lines(
+        part=part, lines=lines, shipping_amount=shipping_amount, whole=whole, refunded=refunded
+    )
+    amount = sum(item["amount"] for item in covered) + shipping
+    split = (0, 0, 0)
+    if amount > 0:
+        split = refund_split(
+            seller_order_id=part.pk,
+            lines=[(item["order_line"], item["amount"]) for item in covered],
+            shipping_amount=shipping,
+            refunded=refunded,
         )
-    seller_amount, commission, promotions = split
+    return _RefundPriced(
+        seller_order_id=seller_order_id, covered=covered, shipping=shipping, amount=amount, split=split
+    )
+
+
+def _refund_pending_create(
+    *,
+    payment: Payment,
+    priced: _RefundPriced,
+    idempotency_key: str,
+    reason: str,
+    restock: bool,
+    note: str,
+    requested_by_id: int | None,
+) -> tuple[Refund, bool]:
+    """The pending refund row, validated; a caller that reserved the same key first wins."""
+    seller_amount, commission, promotions = priced.split
     refund = Refund(
         payment=payment,
-        seller_order_id=seller_order_id,
-        amount=amount,
-        shipping_amount=shipping,
+        seller_order_id=priced.seller_order_id,
+        amount=priced.amount,
+        shipping_amount=priced.shipping,
         currency=payment.currency,
         reason=reason,
         note=note[:500],
         status=Refund.Status.PENDING,
         idempotency_key=idempotency_key,
-        lines=covered,
+        lines=priced.covered,
         restock=restock,
         seller_amount=seller_amount,
         commission_amount=commission,

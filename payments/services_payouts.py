@@ -25,6 +25,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import transaction
@@ -171,7 +172,7 @@ def payouts_run(*, run_key: str, actor_id: int | None = None) -> PayoutRunResult
     """Pay every seller whose available balance in a currency is at least ``PAYOUT_MINIMUM_AMOUNT`` and
     who has a payout account. ``run_key`` names the run (``daily:2026-11-27``, ``operator:7:...``): the
     same key twice pays nobody twice. Also resubmits automatic payouts that were never submitted."""
-    if not run_key or len(run_key) > Payout._meta.get_field("run_key").max_length:
+    if not run_key or len(run_key) > cast(int, Payout._meta.get_field("run_key").max_length):
         raise PayoutError(_("A payout run needs a short name."), extra={"run_key": ["1-60 characters"]})
     minimum = settings.PAYOUT_MINIMUM_AMOUNT
     candidates = (
