@@ -3,13 +3,18 @@
 On PostgreSQL a weighted full-text vector (title A, brand and tags B, category name C, description D)
 is ranked with ``ts_rank`` plus the trigram word similarity of the title, so a one-letter typo still
 finds the product. Elsewhere (SQLite in development and tests) every word must appear somewhere, and a
-title match ranks first. Both annotate ``relevance`` for ``ProductSort.RELEVANCE`` to order by.
+title match ranks first; a word that is in no title, brand, tag or category name is also matched by the
+closest words of that vocabulary (``difflib``), so a one-letter typo finds the product there too. Both
+annotate ``relevance`` for ``ProductSort.RELEVANCE`` to order by, and both suggest "Did you mean …?"
+titles when nothing matched.
 
 Only ``django.contrib.postgres`` expressions and indexes are used; the app itself is not installed.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Callable, Iterable
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
@@ -36,6 +41,13 @@ SEARCH_CONFIG = "english"
 # Looser, for "Did you mean …?" once nothing matched at all.
 SUGGESTION_MIN_SIMILARITY = 0.3
 SUGGESTION_LIMIT = 3
+# The basic backend's typo correction: difflib's ratio a vocabulary word must reach (one letter dropped
+# from a 9-letter word gives 0.94, one changed in a 5-letter word 0.8), and how long the vocabulary of a
+# listing generation is remembered in a process.
+CORRECTION_CUTOFF = 0.8
+VOCABULARY_SECONDS = 300.0
+VOCABULARY_KEY = "catalog:search-vocabulary"
+_WORD = re.compile(r"\w+")
 
 
 def search_backend(queryset: QuerySet) -> str:
@@ -121,33 +133,76 @@ def _qs_search_postgresql(queryset: QuerySet[Product], *, words: list[str], quer
     )
 
 
+def search_vocabulary() -> frozenset[str]:
+    """The lower-case words of every visible product's title and brand, and of tag and category names
+    (the basic backend's typo correction); rebuilt when the listing generation changes."""
+    from catalog.listing_cache import listing_version, memo_forget, memo_get
+
+    version = listing_version()
+    cached = memo_get(VOCABULARY_KEY, lambda: (version, _vocabulary_load()), seconds=VOCABULARY_SECONDS)
+    if cached[0] != version:
+        memo_forget(VOCABULARY_KEY)
+        cached = memo_get(VOCABULARY_KEY, lambda: (version, _vocabulary_load()), seconds=VOCABULARY_SECONDS)
+    return cached[1]
+
+
+def _vocabulary_load() -> frozenset[str]:
+    texts: list[str] = []
+    for title, brand in Product.objects.filter(status=Product.Status.ACTIVE).values_list("title", "brand"):
+        texts += [title, brand]
+    texts += Tag.objects.values_list("name", flat=True)
+    texts += Category.objects.filter(is_active=True).values_list("name", flat=True)
+    return frozenset(w for text in texts for w in _WORD.findall(text.lower()) if len(w) >= 3)
+
+
+def word_corrections(word: str, *, vocabulary: frozenset[str]) -> list[str]:
+    """Vocabulary words close to ``word`` (a one- or two-letter slip), closest first; none when the word
+    is itself in the vocabulary or too short to correct."""
+    lowered = word.lower()
+    if len(lowered) < 4 or lowered in vocabulary:
+        return []
+    return difflib.get_close_matches(lowered, vocabulary, n=3, cutoff=CORRECTION_CUTOFF)
+
+
 def _qs_search_basic(queryset: QuerySet[Product], *, words: list[str], query: str) -> QuerySet[Product]:
     score = Case(When(title__iexact=query, then=Value(100.0)), default=Value(0.0), output_field=FloatField())
+    vocabulary = search_vocabulary()
     for word in words:
+        queryset, score = _basic_word_filter(
+            queryset, score, word=word, alternatives=word_corrections(word, vocabulary=vocabulary)
+        )
+    return queryset.annotate(relevance=score)
+
+
+def _basic_word_filter(queryset, score, *, word: str, alternatives: list[str]):
+    matches = Q()
+    word_score = None
+    for term in [word, *alternatives]:
         # The name of the product's category or of one of its ancestors (a path prefix of its path).
         in_category = Exists(
             Category.objects.filter(
-                name__icontains=word, path=Substr(OuterRef("category__path"), 1, Length("path"))
+                name__icontains=term, path=Substr(OuterRef("category__path"), 1, Length("path"))
             )
         )
         tag_match = Exists(
-            Product.tags.through.objects.filter(product_id=OuterRef("pk"), tag__name__icontains=word)
+            Product.tags.through.objects.filter(product_id=OuterRef("pk"), tag__name__icontains=term)
         )
-        queryset = queryset.filter(
-            Q(title__icontains=word)
-            | Q(brand__icontains=word)
-            | Q(description__icontains=word)
+        matches |= (
+            Q(title__icontains=term)
+            | Q(brand__icontains=term)
+            | Q(description__icontains=term)
             | Q(in_category)
             | tag_match
         )
-        score = score + Case(
-            When(title__icontains=word, then=Value(8.0)),
-            When(Q(brand__icontains=word) | Q(tag_match), then=Value(4.0)),
-            When(in_category, then=Value(2.0)),
-            default=Value(1.0),
-            output_field=FloatField(),
-        )
-    return queryset.annotate(relevance=score)
+        if word_score is None:  # the word as typed decides the rank; a corrected one only lets it match
+            word_score = Case(
+                When(title__icontains=term, then=Value(8.0)),
+                When(Q(brand__icontains=term) | Q(tag_match), then=Value(4.0)),
+                When(in_category, then=Value(2.0)),
+                default=Value(1.0),
+                output_field=FloatField(),
+            )
+    return queryset.filter(matches), score + word_score
 
 
 def product_qs_search_ranked(queryset: QuerySet[Product], *, words: list[str]) -> QuerySet[Product]:
@@ -163,9 +218,12 @@ def product_qs_search_ranked(queryset: QuerySet[Product], *, words: list[str]) -
 def product_titles_similar(
     queryset: QuerySet[Product], *, query: str, limit: int = SUGGESTION_LIMIT
 ) -> list[str]:
-    """Titles closest to ``query`` by trigram similarity, for "Did you mean …?"; none without pg_trgm."""
-    if not query or search_backend(queryset) != "postgresql":
+    """Titles closest to ``query`` for "Did you mean …?": by trigram similarity on PostgreSQL; elsewhere
+    the titles each word of the query, corrected to its closest vocabulary word, finds on its own."""
+    if not query:
         return []
+    if search_backend(queryset) != "postgresql":
+        return _titles_corrected_basic(queryset, query=query, limit=limit)
     similarity = TrigramWordSimilarity(Value(query), "title")
     titles = (
         queryset.annotate(similarity=similarity)
@@ -176,3 +234,15 @@ def product_titles_similar(
     # Several listings often share a title; suggest each title once, closest first.
     unique = list(dict.fromkeys(titles))
     return unique[:limit]
+
+
+def _titles_corrected_basic(queryset: QuerySet[Product], *, query: str, limit: int) -> list[str]:
+    """Titles that each word of the query, corrected to its closest vocabulary word, finds on its own
+    (the query as a whole found nothing), best first."""
+    vocabulary = search_vocabulary()
+    titles: list[str] = []
+    for word in query.split()[:5]:
+        corrected = (word_corrections(word, vocabulary=vocabulary) or [word.lower()])[0]
+        found = _qs_search_basic(queryset, words=[corrected], query=corrected)
+        titles += found.order_by("-relevance", "title").values_list("title", flat=True)[:limit]
+    return list(dict.fromkeys(titles))[:limit]
