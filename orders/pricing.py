@@ -284,17 +284,8 @@ def _tax_included(total: int, rate: Decimal) -> int:
     return int((Decimal(total) * rate / (1 + rate)).quantize(Decimal(1), ROUND_HALF_UP))
 
 
-def price_cart(
-    *,
-    lines: Sequence[PricingLine],
-    currency: str,
-    coupon: CouponRule | None = None,
-    tiers: Sequence[TierRule] = (),
-    shipping: Mapping[int, ShippingRule | None] = _NO_SHIPPING,
-    tax_rate: Decimal = Decimal("0"),
-) -> CartPricing:
-    """Price ``lines`` by the stacking rules of this module's docstring."""
-    tax_rate = Decimal(tax_rate)
+def _work_lines(lines: Sequence[PricingLine]) -> list[_Work]:
+    """1. flash sales: a line's unit price is its flash price when that is lower."""
     work: list[_Work] = []
     for line in lines:
         flash = line.flash_price is not None and 0 <= line.flash_price < line.unit_price
@@ -315,11 +306,13 @@ def price_cart(
                 )
             )
         work.append(w)
+    return work
 
-    seller_ids = list(dict.fromkeys(line.seller_id for line in lines))
-    by_seller = {sid: [w for w in work if w.line.seller_id == sid] for sid in seller_ids}
 
-    # 2. seller spend tiers
+def _seller_tiers_apply(
+    by_seller: Mapping[int, list[_Work]], tiers: Sequence[TierRule], currency: str
+) -> None:
+    """2. seller spend tiers: each seller's best tier met by that seller's subtotal."""
     for sid, part in by_seller.items():
         part_subtotal = sum(w.subtotal for w in part)
         tier = _best_tier([t for t in tiers if t.seller_id == sid], part_subtotal)
@@ -328,7 +321,12 @@ def price_cart(
             label = f"Spend {_major(tier.threshold, currency)}, save {_major(tier.discount, currency)}"
             _apply_discount(part, amount, Adjustment(SELLER_TIER, label, amount, tier.id))
 
-    # 3. coupon
+
+def _coupon_apply(
+    work: Sequence[_Work], coupon: CouponRule | None, currency: str
+) -> tuple[int | None, int, str]:
+    """3. the coupon, over the lines it applies to: (coupon id, discount, problem) — the id is None and
+    the problem says why when it gives nothing."""
     coupon_id: int | None = None
     coupon_discount = 0
     coupon_problem = ""
@@ -346,8 +344,11 @@ def price_cart(
             coupon_id, coupon_discount = coupon.id, amount
             label = _coupon_label(coupon, currency)
             _apply_discount(eligible, amount, Adjustment(COUPON, label, amount, coupon.id))
+    return coupon_id, coupon_discount, coupon_problem
 
-    # 4. platform spend tiers
+
+def _platform_tier_apply(work: Sequence[_Work], tiers: Sequence[TierRule], currency: str) -> None:
+    """4. platform spend tiers: the best one met by what the whole cart still costs."""
     cart_amount = sum(w.remaining for w in work)
     tier = _best_tier([t for t in tiers if t.seller_id is None], cart_amount)
     if tier is not None:
@@ -355,7 +356,9 @@ def price_cart(
         label = f"Spend {_major(tier.threshold, currency)}, save {_major(tier.discount, currency)}"
         _apply_discount(work, amount, Adjustment(PLATFORM_TIER, label, amount, tier.id))
 
-    # 6. tax (per line, included)
+
+def _line_results(work: Sequence[_Work], tax_rate: Decimal) -> list[LinePricing]:
+    """6. tax (per line, included), and each line's result."""
     line_results: list[LinePricing] = []
     for w in work:
         total = w.remaining
@@ -375,43 +378,78 @@ def price_cart(
                 adjustments=tuple(w.adjustments),
             )
         )
+    return line_results
+
+
+def _seller_result(
+    *,
+    sid: int,
+    part: Sequence[_Work],
+    results: Sequence[LinePricing],
+    rule: ShippingRule | None,
+    tax_rate: Decimal,
+    currency: str,
+) -> SellerPricing:
+    """5. one seller's part: its lines' sums and its shipping."""
+    subtotal = sum(r.subtotal for r in results)
+    discount = sum(r.discount for r in results)
+    tax = sum(r.tax for r in results)
+    merchandise = subtotal - discount
+    adjustments = _summed([a for r in results for a in r.adjustments])
+    cost = 0
+    if rule is not None:
+        weight = sum(w.line.weight_grams * w.line.quantity for w in part)
+        cost = shipping_quote(rule, merchandise_amount=merchandise, weight_grams=weight)
+        if rule.free_over is not None and merchandise >= rule.free_over:
+            label = f"Free shipping from {_major(rule.free_over, currency)} ({rule.name})"
+            adjustments.append(Adjustment(FREE_SHIPPING, label, _shipping_cost(rule, weight), rule.id))
+        else:
+            adjustments.append(Adjustment(SHIPPING, rule.name, cost, rule.id))
+    if tax:
+        adjustments.append(Adjustment(TAX, f"Included tax ({_percent(tax_rate)}%)", tax))
+    return SellerPricing(
+        seller_id=sid,
+        subtotal=subtotal,
+        discount=discount,
+        shipping=cost,
+        tax=tax,
+        total=merchandise + cost,
+        shipping_rule_id=rule.id if rule is not None else None,
+        shipping_name=rule.name if rule is not None else "",
+        adjustments=tuple(_by_step(adjustments)),
+    )
+
+
+def price_cart(
+    *,
+    lines: Sequence[PricingLine],
+    currency: str,
+    coupon: CouponRule | None = None,
+    tiers: Sequence[TierRule] = (),
+    shipping: Mapping[int, ShippingRule | None] = _NO_SHIPPING,
+    tax_rate: Decimal = Decimal("0"),
+) -> CartPricing:
+    """Price ``lines`` by the stacking rules of this module's docstring."""
+    tax_rate = Decimal(tax_rate)
+    work = _work_lines(lines)
+    seller_ids = list(dict.fromkeys(line.seller_id for line in lines))
+    by_seller = {sid: [w for w in work if w.line.seller_id == sid] for sid in seller_ids}
+    _seller_tiers_apply(by_seller, tiers, currency)
+    coupon_id, coupon_discount, coupon_problem = _coupon_apply(work, coupon, currency)
+    _platform_tier_apply(work, tiers, currency)
+    line_results = _line_results(work, tax_rate)
     priced = dict(zip((id(w) for w in work), line_results, strict=True))
-
-    # 5. shipping, and the seller parts
-    seller_results: list[SellerPricing] = []
-    for sid, part in by_seller.items():
-        results = [priced[id(w)] for w in part]
-        subtotal = sum(r.subtotal for r in results)
-        discount = sum(r.discount for r in results)
-        tax = sum(r.tax for r in results)
-        merchandise = subtotal - discount
-        adjustments = _summed([a for r in results for a in r.adjustments])
-        rule = shipping.get(sid)
-        cost = 0
-        if rule is not None:
-            weight = sum(w.line.weight_grams * w.line.quantity for w in part)
-            cost = shipping_quote(rule, merchandise_amount=merchandise, weight_grams=weight)
-            if rule.free_over is not None and merchandise >= rule.free_over:
-                label = f"Free shipping from {_major(rule.free_over, currency)} ({rule.name})"
-                adjustments.append(Adjustment(FREE_SHIPPING, label, _shipping_cost(rule, weight), rule.id))
-            else:
-                adjustments.append(Adjustment(SHIPPING, rule.name, cost, rule.id))
-        if tax:
-            adjustments.append(Adjustment(TAX, f"Included tax ({_percent(tax_rate)}%)", tax))
-        seller_results.append(
-            SellerPricing(
-                seller_id=sid,
-                subtotal=subtotal,
-                discount=discount,
-                shipping=cost,
-                tax=tax,
-                total=merchandise + cost,
-                shipping_rule_id=rule.id if rule is not None else None,
-                shipping_name=rule.name if rule is not None else "",
-                adjustments=tuple(_by_step(adjustments)),
-            )
+    seller_results = [
+        _seller_result(
+            sid=sid,
+            part=part,
+            results=[priced[id(w)] for w in part],
+            rule=shipping.get(sid),
+            tax_rate=tax_rate,
+            currency=currency,
         )
-
+        for sid, part in by_seller.items()
+    ]
     order_adjustments = _by_step(
         _summed([a for s in seller_results for a in s.adjustments if a.kind not in (SHIPPING, FREE_SHIPPING)])
         + [a for s in seller_results for a in s.adjustments if a.kind in (SHIPPING, FREE_SHIPPING)]

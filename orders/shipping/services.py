@@ -313,19 +313,8 @@ def _shipment_quantities(
     return dict(quantities)
 
 
-@transaction.atomic
-def shipment_create(
-    *,
-    seller_order_id: int,
-    seller_id: int,
-    carrier: str,
-    tracking_number: str,
-    quantities: dict[int, int] | None = None,
-    actor_id: int | None = None,
-) -> Shipment:
-    """Ship some or all of the remaining units of a paid or processing part in one parcel. ``quantities``
-    is {order line id: units}; ``None`` ships everything not yet shipped. The part becomes "shipped" when
-    every unit is in a parcel, otherwise "processing"."""
+def _shipment_input_check(*, carrier: str, tracking_number: str) -> tuple[str, str]:
+    """The carrier's name and the tracking number, normalised, or a refusal naming the field."""
     carrier_name = carrier_name_normalize(carrier)
     number = tracking_number_normalize(tracking_number)
     if not carrier_slug(carrier_name) or len(carrier_name) > CARRIER_MAX_LENGTH:
@@ -337,19 +326,13 @@ def shipment_create(
             _("Enter the tracking number: 4 to 64 letters, digits or dashes."),
             extra={"tracking_number": ["invalid"]},
         )
-    part = _part_locked(seller_order_id=seller_order_id, seller_id=seller_id)
-    if part.status not in SHIPPABLE:
-        raise ApplicationError(
-            _("Only a paid order or one being processed can be shipped; this one is “%(status)s”.")
-            % {"status": part.get_status_display()},
-            extra={"status": [part.status]},
-        )
-    # Read after the lock: every earlier shipment of this part has committed by now.
-    remaining = _remaining(part.pk)
-    chosen = _shipment_quantities(remaining=remaining, quantities=quantities)
-    if shipments_for_tracking(carrier=carrier_slug(carrier_name), tracking_number=number):
-        raise _duplicate_tracking(carrier_name, number)
+    return carrier_name, number
 
+
+def _shipment_write(
+    *, part: SellerOrder, carrier_name: str, number: str, chosen: dict[int, int], actor_id: int | None
+) -> Shipment:
+    """The parcel with its lines, its first tracking event and the order's timeline event."""
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -381,6 +364,18 @@ def shipment_create(
             "lines": {str(line_id): n for line_id, n in sorted(chosen.items())},
         },
     )
+    return shipment
+
+
+def _shipped_part_advance(
+    *,
+    part: SellerOrder,
+    remaining: dict[int, tuple[OrderLine, int]],
+    chosen: dict[int, int],
+    shipment: Shipment,
+    actor_id: int | None,
+) -> None:
+    """The part is shipped once every unit is in a parcel; a paid part shipped in part is processing."""
     everything_shipped = all(
         left - chosen.get(line_id, 0) <= 0 for line_id, (_line, left) in remaining.items()
     )
@@ -400,6 +395,38 @@ def shipment_create(
             actor_id=actor_id,
             data={"shipment_id": shipment.pk},
         )
+
+
+@transaction.atomic
+def shipment_create(
+    *,
+    seller_order_id: int,
+    seller_id: int,
+    carrier: str,
+    tracking_number: str,
+    quantities: dict[int, int] | None = None,
+    actor_id: int | None = None,
+) -> Shipment:
+    """Ship some or all of the remaining units of a paid or processing part in one parcel. ``quantities``
+    is {order line id: units}; ``None`` ships everything not yet shipped. The part becomes "shipped" when
+    every unit is in a parcel, otherwise "processing"."""
+    carrier_name, number = _shipment_input_check(carrier=carrier, tracking_number=tracking_number)
+    part = _part_locked(seller_order_id=seller_order_id, seller_id=seller_id)
+    if part.status not in SHIPPABLE:
+        raise ApplicationError(
+            _("Only a paid order or one being processed can be shipped; this one is “%(status)s”.")
+            % {"status": part.get_status_display()},
+            extra={"status": [part.status]},
+        )
+    # Read after the lock: every earlier shipment of this part has committed by now.
+    remaining = _remaining(part.pk)
+    chosen = _shipment_quantities(remaining=remaining, quantities=quantities)
+    if shipments_for_tracking(carrier=carrier_slug(carrier_name), tracking_number=number):
+        raise _duplicate_tracking(carrier_name, number)
+    shipment = _shipment_write(
+        part=part, carrier_name=carrier_name, number=number, chosen=chosen, actor_id=actor_id
+    )
+    _shipped_part_advance(part=part, remaining=remaining, chosen=chosen, shipment=shipment, actor_id=actor_id)
     return shipment
 
 
@@ -411,22 +438,16 @@ def _duplicate_tracking(carrier_name: str, number: str) -> ApplicationError:
     )
 
 
-@transaction.atomic
-def shipment_event_add(
+def _shipment_event_check(
     *,
-    shipment_id: int,
     status: str,
     occurred_at: datetime,
     source: str,
-    location: str = "",
-    description: str = "",
-    external_id: str | None = None,
-    actor_id: int | None = None,
-) -> ShipmentEvent | None:
-    """Record a tracking update. A carrier's redelivered event (same ``external_id``) changes nothing and
-    returns ``None``. The shipment shows the status of its latest event by ``occurred_at``, so an event
-    arriving late is kept in the history without rolling the status back. When every parcel of a shipped
-    part is delivered, the part becomes "delivered"."""
+    location: str,
+    description: str,
+    external_id: str | None,
+) -> tuple[str, str]:
+    """Refuse an update that is malformed; the place and the note, stripped."""
     if status not in Shipment.Status.values:
         raise ApplicationError(_("Unknown tracking status."), extra={"status": [status]})
     if source not in (Actor.SELLER, Actor.CARRIER, Actor.OPERATOR, Actor.SYSTEM):
@@ -446,7 +467,11 @@ def shipment_event_add(
         raise ApplicationError(_("Use at most 300 characters for the note."), extra={"description": ["max"]})
     if external_id is not None and not 0 < len(external_id) <= 100:
         raise ApplicationError(_("The event id must be 1 to 100 characters."), extra={"external_id": ["max"]})
+    return location, description
 
+
+def _shipment_locked(shipment_id: int) -> tuple[int, SellerOrder, Shipment]:
+    """(order id, part, shipment), locked in the order the transition service locks them."""
     part_id, order_id = Shipment.objects.filter(pk=shipment_id).values_list(
         "seller_order_id", "seller_order__order_id"
     ).first() or (None, None)
@@ -457,6 +482,62 @@ def shipment_event_add(
     Order.objects.select_for_update().filter(pk=order_id).values_list("pk", flat=True).get()
     part = SellerOrder.objects.select_for_update().get(pk=part_id)
     shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
+    return order_id, part, shipment
+
+
+def _shipment_status_follow(shipment: Shipment) -> ShipmentEvent:
+    """The shipment takes the status of its latest event by ``occurred_at``; returns that event."""
+    latest = ShipmentEvent.objects.filter(shipment=shipment).order_by("-occurred_at", "-id").first()
+    assert latest is not None  # noqa: S101 - the event above was just stored
+    if latest.status != shipment.status:
+        shipment.status = latest.status
+        shipment.delivered_at = latest.occurred_at if latest.status == Shipment.Status.DELIVERED else None
+        shipment.save(update_fields=["status", "delivered_at", "updated_at"])
+    return latest
+
+
+def _delivered_part_advance(
+    *, part: SellerOrder, shipment: Shipment, source: str, actor_id: int | None
+) -> None:
+    """A shipped part whose every parcel is delivered becomes delivered."""
+    all_delivered = not (
+        Shipment.objects.filter(seller_order=part).exclude(status=Shipment.Status.DELIVERED).exists()
+    )
+    if part.status == OrderStatus.SHIPPED and all_delivered:
+        seller_order_transition(
+            seller_order_id=part.pk,
+            to_status=OrderStatus.DELIVERED,
+            actor_kind=source,
+            actor_id=actor_id,
+            data={"shipment_id": shipment.pk},
+        )
+
+
+@transaction.atomic
+def shipment_event_add(
+    *,
+    shipment_id: int,
+    status: str,
+    occurred_at: datetime,
+    source: str,
+    location: str = "",
+    description: str = "",
+    external_id: str | None = None,
+    actor_id: int | None = None,
+) -> ShipmentEvent | None:
+    """Record a tracking update. A carrier's redelivered event (same ``external_id``) changes nothing and
+    returns ``None``. The shipment shows the status of its latest event by ``occurred_at``, so an event
+    arriving late is kept in the history without rolling the status back. When every parcel of a shipped
+    part is delivered, the part becomes "delivered"."""
+    location, description = _shipment_event_check(
+        status=status,
+        occurred_at=occurred_at,
+        source=source,
+        location=location,
+        description=description,
+        external_id=external_id,
+    )
+    order_id, part, shipment = _shipment_locked(shipment_id)
     if external_id is not None and ShipmentEvent.objects.filter(external_id=external_id).exists():
         return None
     try:
@@ -472,13 +553,7 @@ def shipment_event_add(
             )
     except IntegrityError:  # the same event id stored for another shipment a moment ago
         return None
-
-    latest = ShipmentEvent.objects.filter(shipment=shipment).order_by("-occurred_at", "-id").first()
-    assert latest is not None  # noqa: S101 - the event above was just stored
-    if latest.status != shipment.status:
-        shipment.status = latest.status
-        shipment.delivered_at = latest.occurred_at if latest.status == Shipment.Status.DELIVERED else None
-        shipment.save(update_fields=["status", "delivered_at", "updated_at"])
+    latest = _shipment_status_follow(shipment)
     OrderEvent.objects.create(
         order_id=order_id,
         seller_order=part,
@@ -495,15 +570,5 @@ def shipment_event_add(
             "late": latest.pk != event.pk,
         },
     )
-    all_delivered = not (
-        Shipment.objects.filter(seller_order=part).exclude(status=Shipment.Status.DELIVERED).exists()
-    )
-    if part.status == OrderStatus.SHIPPED and all_delivered:
-        seller_order_transition(
-            seller_order_id=part.pk,
-            to_status=OrderStatus.DELIVERED,
-            actor_kind=source,
-            actor_id=actor_id,
-            data={"shipment_id": shipment.pk},
-        )
+    _delivered_part_advance(part=part, shipment=shipment, source=source, actor_id=actor_id)
     return event
