@@ -166,43 +166,43 @@ def word_corrections(word: str, *, vocabulary: frozenset[str]) -> list[str]:
 
 def _qs_search_basic(queryset: QuerySet[Product], *, words: list[str], query: str) -> QuerySet[Product]:
     score = Case(When(title__iexact=query, then=Value(100.0)), default=Value(0.0), output_field=FloatField())
-    vocabulary = search_vocabulary()
     for word in words:
-        queryset, score = _basic_word_filter(
-            queryset, score, word=word, alternatives=word_corrections(word, vocabulary=vocabulary)
+        # The name of the product's category or of one of its ancestors (a path prefix of its path).
+        in_category = Exists(
+            Category.objects.filter(
+                name__icontains=word, path=Substr(OuterRef("category__path"), 1, Length("path"))
+            )
+        )
+        tag_match = Exists(
+            Product.tags.through.objects.filter(product_id=OuterRef("pk"), tag__name__icontains=word)
+        )
+        queryset = queryset.filter(
+            Q(title__icontains=word)
+            | Q(brand__icontains=word)
+            | Q(description__icontains=word)
+            | Q(in_category)
+            | tag_match
+        )
+        score = score + Case(
+            When(title__icontains=word, then=Value(8.0)),
+            When(Q(brand__icontains=word) | Q(tag_match), then=Value(4.0)),
+            When(in_category, then=Value(2.0)),
+            default=Value(1.0),
+            output_field=FloatField(),
         )
     return queryset.annotate(relevance=score)
 
 
-def _basic_word_filter(queryset, score, *, word: str, alternatives: list[str]):
-    matches = Q()
-    word_score = None
-    for term in [word, *alternatives]:
-        # The name of the product's category or of one of its ancestors (a path prefix of its path).
-        in_category = Exists(
-            Category.objects.filter(
-                name__icontains=term, path=Substr(OuterRef("category__path"), 1, Length("path"))
-            )
-        )
-        tag_match = Exists(
-            Product.tags.through.objects.filter(product_id=OuterRef("pk"), tag__name__icontains=term)
-        )
-        matches |= (
-            Q(title__icontains=term)
-            | Q(brand__icontains=term)
-            | Q(description__icontains=term)
-            | Q(in_category)
-            | tag_match
-        )
-        if word_score is None:  # the word as typed decides the rank; a corrected one only lets it match
-            word_score = Case(
-                When(title__icontains=term, then=Value(8.0)),
-                When(Q(brand__icontains=term) | Q(tag_match), then=Value(4.0)),
-                When(in_category, then=Value(2.0)),
-                default=Value(1.0),
-                output_field=FloatField(),
-            )
-    return queryset.filter(matches), score + word_score
+def query_corrected(queryset: QuerySet[Product], *, query: str) -> str:
+    """For a query that found nothing: the query with each word that is in no title, brand, tag or
+    category name replaced by the closest word that is ("headphnes" -> "headphones"), or "" when no
+    word needs or has a correction. PostgreSQL needs none (its trigram match forgives typos itself)."""
+    if not query or search_backend(queryset) == "postgresql":
+        return ""
+    vocabulary = search_vocabulary()
+    words = query.lower().split()
+    corrected = [(word_corrections(word, vocabulary=vocabulary) or [word])[0] for word in words]
+    return " ".join(corrected) if corrected != words else ""
 
 
 def product_qs_search_ranked(queryset: QuerySet[Product], *, words: list[str]) -> QuerySet[Product]:

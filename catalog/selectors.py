@@ -156,8 +156,14 @@ def product_qs_search(queryset: QuerySet[Product], *, query: str) -> QuerySet[Pr
     return search.product_qs_search_ranked(queryset, words=product_search_words(query))
 
 
+def product_search_correction(*, query: str) -> str:
+    """The query with its typos corrected, for a search that found nothing ("" when there is none to
+    make; see ``catalog.search.query_corrected``)."""
+    return search.query_corrected(product_list_visible(), query=query)
+
+
 def product_search_suggestions(*, query: str) -> list[str]:
-    """Visible titles close to a query that found nothing ("Did you mean …?"); empty without pg_trgm."""
+    """Visible titles close to a query that found nothing ("Did you mean …?")."""
     return search.product_titles_similar(product_list_visible(), query=query)
 
 

@@ -451,7 +451,15 @@ class SearchView(AnonymousPageCacheMixin, ProductListMixin, TemplateView):
 
         def build() -> dict[str, Any]:
             listing = {**context, **self.faceted_product_page(query=query, searching=True)}
-            # Suggested on what the words found, before the shopper's facets narrowed it.
+            # Corrected and suggested on what the words found, before the shopper's facets narrowed it.
+            if not listing["facets"].total:
+                corrected = selectors.product_search_correction(query=query)
+                if corrected:
+                    listing = {
+                        **context,
+                        **self.faceted_product_page(query=corrected, searching=True),
+                        "corrected_query": corrected,
+                    }
             if not listing["facets"].total:
                 listing["suggestions"] = selectors.product_search_suggestions(query=query)
             return listing

@@ -194,21 +194,31 @@ def test_a_search_without_results_suggests_close_titles_on_postgresql(client, gy
     assert 'href="/search/?q=Ironclad%20Hex%20Kettlebell">Ironclad Hex Kettlebell</a>' in html
 
 
-def test_a_one_letter_typo_finds_the_product_on_either_backend(gym):
+def test_a_one_letter_typo_shows_the_corrected_results_on_either_backend(client, gym):
     ProductFactory(slug="phones", category=gym, title="Wireless headphones", brand="Sonar")
     ProductFactory(slug="desk", category=gym, title="Oak standing desk")
     ProductFactory(slug="mat", category=gym, title="Yoga mat")
 
-    assert _slugs(selectors.product_list(query="headphnes")) == ["phones"]
-    assert _slugs(selectors.product_list(query="standng desk")) == ["desk"]
-    assert _slugs(selectors.product_list(query="Sonr")) == ["phones"]
+    cases = [("headphnes", ["phones"]), ("standng desk", ["desk"])]
+    if connection.vendor != "postgresql":
+        cases.append(("Sonr", ["phones"]))  # a brand: the basic backend corrects any vocabulary word
+    for query, expected in cases:
+        response = client.get(reverse("catalog:search"), {"q": query})
+
+        assert [p.slug for p in response.context["products"]] == expected, query
+        if connection.vendor != "postgresql":
+            # The basic backend says what it searched for instead.
+            assert "Showing results for" in response.content.decode()
 
 
-def test_a_correct_word_is_not_widened_to_its_neighbours(gym):
+def test_a_correct_word_is_not_corrected(client, gym):
     ProductFactory(slug="mat", category=gym, title="Yoga mat")
     ProductFactory(slug="hat", category=gym, title="Sun hat")
 
-    assert _slugs(selectors.product_list(query="hat")) == ["hat"]
+    response = client.get(reverse("catalog:search"), {"q": "hat"})
+
+    assert [p.slug for p in response.context["products"]] == ["hat"]
+    assert "Showing results for" not in response.content.decode()
 
 
 def test_without_results_the_basic_backend_suggests_the_corrected_titles(client, gym):
