@@ -36,9 +36,13 @@ def _fields_with_nul(request: HttpRequest) -> list[str]:
     if NUL in request.path:
         fields.append("path")
     content_type = request.META.get("CONTENT_TYPE", "")
-    # Django's CSRF check parses form posts in middleware anyway; the parsed fields are cached.
-    if request.method == "POST" and content_type.startswith(
-        ("application/x-www-form-urlencoded", "multipart/")
+    # Django's CSRF check parses form posts in middleware anyway; the parsed fields are cached. Not under
+    # /api/: parsing there would make DRF take a form body it otherwise answers 415 (its serializers
+    # refuse NUL themselves).
+    if (
+        request.method == "POST"
+        and not request.path.startswith("/api/")
+        and content_type.startswith(("application/x-www-form-urlencoded", "multipart/"))
     ):
         fields += [
             key or "form"

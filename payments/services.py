@@ -30,9 +30,9 @@ from django.utils.translation import gettext as _
 from common.domain_events import publish
 from common.exceptions import ApplicationError
 from common.money import Money
+from orders.lifecycle.reasons import ReasonCode, choice_param, money_param, reason_stored_text
+from orders.lifecycle.services import order_payment_confirmed
 from orders.models import Order, OrderLine, OrderStatus, SellerOrder
-from orders.reasons import ReasonCode, choice_param, money_param, reason_stored_text
-from orders.services import order_payment_confirmed
 from payments import ledger
 from payments.commissions import RefundedSoFar, order_allocate, refund_split, seller_order_refunded
 from payments.domain_events import PaymentAuthorised, PaymentCaptured, RefundSettled
@@ -661,14 +661,23 @@ def refund_create(
 
 
 def refund_submit(*, refund_id: int) -> Refund:
-    """Ask the provider for a pending refund (again: the idempotency key makes that safe) and settle it.
-    Raises ``ProviderUnavailable`` when the provider cannot be reached (the refund stays pending)."""
+    """Ask the provider for a pending refund and settle it. Raises ``ProviderUnavailable`` when the
+    provider cannot be reached (the refund stays pending).
+
+    A retried submission (the worker died, or the settling transaction was a deadlock victim after the
+    provider had already refunded) must never refund twice, even with a provider that ignores the
+    idempotency key: the provider's refunds of the payment are looked up first, and one carrying this
+    refund's id in its metadata is settled instead of asking again."""
     refund = Refund.objects.select_related("payment").get(pk=refund_id)
     if refund.status != Refund.Status.PENDING:
         return refund
     payment = refund.payment
+    provider = payment_provider_get(payment.provider)
     try:
-        fact = payment_provider_get(payment.provider).refund(
+        earlier = next(
+            (f for f in provider.refunds(reference=payment.reference) if f.refund_id == refund.pk), None
+        )
+        fact = earlier or provider.refund(
             reference=payment.reference,
             amount=refund.amount,
             refund_id=refund.pk,
@@ -771,7 +780,7 @@ def _refund_restock(refund: Refund, *, order_id: int) -> None:
 
 
 def _refund_note(refund: Refund, *, succeeded: bool) -> None:
-    from orders.transitions import order_note_record
+    from orders.lifecycle.transitions import order_note_record
 
     order_note_record(
         order_id=refund.payment.order_id,
@@ -833,7 +842,7 @@ def _refunds_reconcile(payment: Payment, facts: tuple[RefundFact, ...]) -> None:
 def payment_late_refund(*, payment_id: int) -> Refund | None:
     """A payment captured for an order that no longer wanted it (cancelled, expired, or paid already by
     another payment): refund it in full, and tell the shopper once."""
-    from orders.notifications import order_late_payment_refunded_notify
+    from orders.lifecycle.notifications import order_late_payment_refunded_notify
 
     payment = Payment.objects.select_related("order").get(pk=payment_id)
     if _capture_allocated(payment.pk) is not False:
@@ -947,7 +956,7 @@ def order_refund_all(
 def payment_dispute_record(*, payment_id: int, dispute_reference: str, amount: int, currency: str) -> bool:
     """The card holder disputed the payment and the network took the money back: post the chargeback
     (once per dispute) and note it on the order. Returns whether it was new."""
-    from orders.transitions import order_note_record
+    from orders.lifecycle.transitions import order_note_record
 
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if currency.upper() != payment.currency:
