@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
@@ -23,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
@@ -57,10 +59,135 @@ Status = Product.Status
 # --- categories -------------------------------------------------------------------------------------
 
 
+def _translation_languages() -> list[tuple[str, str]]:
+    """(code, name) of the languages operators word catalog names in besides the default one (whose
+    wording is the plain columns)."""
+    return [(code, str(name)) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+def _translation_field_name(field: str, language: str) -> str:
+    return f"{field}_{language.replace('-', '_')}"
+
+
+CHOICE_LABEL_SEPARATOR = "="
+
+
+class TranslationsFormMixin(forms.ModelForm):
+    """Edits a model's ``translations`` JSON (see ``catalog.models.translation_get``) as one plain field
+    per language and translated column, e.g. ``name_zh_hans``; ``translations_form`` declares them. What
+    a language leaves blank is removed, so it falls back to the default wording."""
+
+    translated_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stored = self.instance.translations if isinstance(self.instance.translations, dict) else {}
+        for language, _name in _translation_languages():
+            wording = stored.get(language) or {}
+            for field in self.translated_fields:
+                self.initial.setdefault(_translation_field_name(field, language), wording.get(field, ""))
+
+    def translations_clean(self, language: str, wording: dict[str, Any]) -> None:
+        """Subclasses add what is not a plain text column (an attribute's choice labels)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        stored = self.instance.translations if isinstance(self.instance.translations, dict) else {}
+        translations = {language: dict(wording) for language, wording in stored.items()}
+        for language, _name in _translation_languages():
+            wording = translations.get(language, {})
+            for field in self.translated_fields:
+                value = (cleaned.get(_translation_field_name(field, language)) or "").strip()
+                if value:
+                    wording[field] = value
+                else:
+                    wording.pop(field, None)
+            self.translations_clean(language, wording)
+            if wording:
+                translations[language] = wording
+            else:
+                translations.pop(language, None)
+        # Not a form field, so saving the form keeps what is set here.
+        self.instance.translations = translations
+        return cleaned
+
+
+def translations_form(
+    base: type[forms.ModelForm], model: type, fields: tuple[str, ...], **extra: Any
+) -> type:
+    """``base`` with ``TranslationsFormMixin`` and one declared field per other language and field of
+    ``fields`` (built per request: the languages come from the settings)."""
+    declared: dict[str, Any] = {"translated_fields": fields, **extra}
+    for language, language_name in _translation_languages():
+        for field in fields:
+            model_field = model._meta.get_field(field)
+            form_field = model_field.formfield(required=False)
+            form_field.label = gettext("%(field)s (%(language)s)") % {
+                "field": capfirst(model_field.verbose_name),
+                "language": language_name,
+            }
+            form_field.help_text = gettext("Leave blank to show the English wording.")
+            declared[_translation_field_name(field, language)] = form_field
+    bases = (base,) if issubclass(base, TranslationsFormMixin) else (TranslationsFormMixin, base)
+    return type(f"Translations{base.__name__}", bases, declared)
+
+
+class CategoryAttributeForm(TranslationsFormMixin):
+    """An attribute's name and, for a choice attribute, the label of each choice in the other languages.
+    The choices themselves stay the canonical values stored on listings and used in facet URLs."""
+
+    def translations_clean(self, language: str, wording: dict[str, Any]) -> None:
+        raw = self.cleaned_data.get(_translation_field_name("choices", language)) or ""
+        canonical = {str(choice).casefold(): str(choice) for choice in self.cleaned_data.get("choices") or []}
+        labels: dict[str, str] = {}
+        for line in raw.splitlines():
+            if not line.strip():
+                continue
+            value, separator, label = line.partition(CHOICE_LABEL_SEPARATOR)
+            choice = canonical.get(value.strip().casefold())
+            if not separator or not label.strip() or choice is None:
+                self.add_error(
+                    _translation_field_name("choices", language),
+                    gettext('"%(line)s" is not "choice = label" for one of the choices.')
+                    % {"line": line.strip()},
+                )
+                continue
+            labels[choice] = label.strip()
+        if labels:
+            wording["choices"] = labels
+        else:
+            wording.pop("choices", None)
+
+
+def _choice_labels_fields() -> dict[str, forms.Field]:
+    return {
+        _translation_field_name("choices", language): forms.CharField(
+            label=gettext("Choice labels (%(language)s)") % {"language": language_name},
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3, "cols": 24}),
+            help_text=gettext('One per line: "choice = label", e.g. "Red = 红色".'),
+        )
+        for language, language_name in _translation_languages()
+    }
+
+
 class CategoryAttributeInline(admin.TabularInline):
     model = CategoryAttribute
     extra = 0
     fields = ("code", "name", "type", "scope", "choices", "unit", "is_required", "is_facet", "position")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        names = list(self.fields)
+        for language, _name in _translation_languages():
+            names += [_translation_field_name("name", language), _translation_field_name("choices", language)]
+        return names
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = translations_form(
+            CategoryAttributeForm, CategoryAttribute, ("name",), **_choice_labels_fields()
+        )
+        kwargs.setdefault("form", form)
+        return super().get_formset(request, obj, **kwargs)
 
 
 def _category_changed(category_id: int) -> None:
@@ -74,12 +201,21 @@ def _category_changed(category_id: int) -> None:
 
 @admin.register(Category)
 class CategoryAdmin(TreeAdmin):
-    form = movenodeform_factory(Category)
+    # The raw ``translations`` JSON is edited through one field per language (``translations_form``).
+    form = movenodeform_factory(Category, exclude=("translations",))
     inlines = [CategoryAttributeInline]
     list_display = ("name", "slug", "is_active", "position")
     list_filter = ("is_active",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        """The tree form plus each other language's name, description and SEO wording."""
+        kwargs.setdefault(
+            "form",
+            translations_form(self.form, Category, ("name", "description", "seo_title", "seo_description")),
+        )
+        return super().get_form(request, obj, change, **kwargs)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)

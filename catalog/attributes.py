@@ -57,11 +57,19 @@ class AttributeSpec:
     unit: str = ""
     is_required: bool = False
     is_facet: bool = True
+    # (canonical choice, label shown for it) where the label differs: the name and these labels are in
+    # the language the spec was read in (``catalog.selectors_attributes``); stored values stay canonical.
+    choice_labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:
         """The name with the unit, as a form label or table header: "Screen size (in)"."""
         return f"{self.name} ({self.unit})" if self.unit else self.name
+
+    def choice_label(self, value: object) -> str:
+        """How a stored choice value is shown: its translated label, else the value itself."""
+        text = str(value)
+        return next((label for choice, label in self.choice_labels if choice == text), text)
 
 
 def attribute_specs_effective(chain: Iterable[AttributeSpec]) -> list[AttributeSpec]:
@@ -186,6 +194,8 @@ def attribute_value_display(spec: AttributeSpec, value: object) -> str:
         return _("Yes") if value else _("No")
     if spec.type == NUMBER and isinstance(value, int | float) and not isinstance(value, bool):
         text = _number_display(value)
+    elif spec.type == CHOICE:
+        text = spec.choice_label(value)
     else:
         text = str(value)
     return f"{text} {spec.unit}" if spec.unit else text

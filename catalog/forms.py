@@ -58,7 +58,7 @@ def attribute_form_field(spec: AttributeSpec) -> forms.Field:
     if spec.type == BOOLEAN:
         return forms.BooleanField(label=spec.label, required=False)
     if spec.type == CHOICE:
-        choices = [("", "---------"), *((choice, choice) for choice in spec.choices)]
+        choices = [("", "---------"), *((choice, spec.choice_label(choice)) for choice in spec.choices)]
         return forms.ChoiceField(label=spec.label, required=spec.is_required, choices=choices)
     if spec.type == NUMBER:
         # 13 digits with 4 after the point: the range and precision ``catalog.attributes`` accepts.

@@ -7,10 +7,28 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
 from common.models import TimeStampedModel
+
+# How operators word catalog names in the languages other than the default (English): a JSON object per
+# row, ``{"zh-hans": {"name": "手机", ...}}`` (language code as in ``settings.LANGUAGES``, then field). The
+# plain columns stay the English, canonical text that slugs, filters, search and imports use, and what a
+# language without its own wording shows.
+TRANSLATIONS_HELP = _("Wording in the other languages, by language code and field.")
+
+
+def translation_get(translations: object, field: str, default: str, *, language: str | None = None) -> str:
+    """``field`` in ``language`` (the active one by default) from a ``translations`` object, or ``default``
+    when that language has no non-blank wording of it."""
+    language = language or get_language()
+    if not language or not isinstance(translations, dict):
+        return default
+    wording = translations.get(language)
+    value = wording.get(field) if isinstance(wording, dict) else None
+    return value if isinstance(value, str) and value.strip() else default
 
 
 class Category(MP_Node):
@@ -23,6 +41,8 @@ class Category(MP_Node):
     seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # Other languages' name, description, SEO title and SEO description (see ``translation_get``).
+    translations = models.JSONField(_("translations"), default=dict, blank=True, help_text=TRANSLATIONS_HELP)
 
     node_order_by = ["position", "name"]
 
@@ -32,6 +52,31 @@ class Category(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language (English when it has none)."""
+        return translation_get(self.translations, "name", self.name)
+
+    @property
+    def localized_description(self) -> str:
+        return translation_get(self.translations, "description", self.description)
+
+    @property
+    def localized_seo_title(self) -> str:
+        """The SEO title in the active language; blank (so the page falls back to the localized name)
+        where the language names the category but has no SEO title of its own."""
+        return self._localized_seo("seo_title", "name")
+
+    @property
+    def localized_seo_description(self) -> str:
+        return self._localized_seo("seo_description", "description")
+
+    def _localized_seo(self, field: str, source: str) -> str:
+        own = translation_get(self.translations, field, "")
+        if own or translation_get(self.translations, source, ""):
+            return own
+        return getattr(self, field)
 
 
 class CategoryAttribute(models.Model):
@@ -59,6 +104,10 @@ class CategoryAttribute(models.Model):
     is_required = models.BooleanField(_("required"), default=False)
     is_facet = models.BooleanField(_("filterable"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Other languages' name and choice labels: ``{"zh-hans": {"name": "颜色", "choices": {"Red": "红色"}}}``.
+    # A choice's stored value (in listings' attributes, facet parameters and URLs) stays the canonical one
+    # of ``choices``; only the label shown for it is translated.
+    translations = models.JSONField(_("translations"), default=dict, blank=True, help_text=TRANSLATIONS_HELP)
 
     class Meta:
         ordering = ["position", "id"]
@@ -70,6 +119,28 @@ class CategoryAttribute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category_id}:{self.code}"
+
+    @property
+    def localized_name(self) -> str:
+        return translation_get(self.translations, "name", self.name)
+
+    def choice_labels(self, *, language: str | None = None) -> dict[str, str]:
+        """Shown label per canonical choice value in ``language`` (the active one by default): the
+        translated label where there is one, else the value itself."""
+        return choice_labels_get(self.translations, self.choices or [], language=language)
+
+
+def choice_labels_get(translations: object, choices: list, *, language: str | None = None) -> dict[str, str]:
+    """``CategoryAttribute.choice_labels`` for a row read with ``values()``."""
+    language = language or get_language()
+    wording = translations.get(language) if language and isinstance(translations, dict) else None
+    labels = wording.get("choices") if isinstance(wording, dict) else None
+    labels = labels if isinstance(labels, dict) else {}
+    shown = {}
+    for choice in choices:
+        label = labels.get(str(choice))
+        shown[str(choice)] = label if isinstance(label, str) and label.strip() else str(choice)
+    return shown
 
 
 class Tag(models.Model):

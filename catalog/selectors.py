@@ -28,9 +28,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import SellerProfile
 from catalog import attributes, search, selectors_attributes
 from catalog.listing_cache import listing_cache_invalidate, listing_version, memo_forget, memo_get
-from catalog.models import Category, Product, ProductImage, ProductVariant
+from catalog.models import Category, Product, ProductImage, ProductVariant, translation_get
 
-NAV_CACHE_KEY = "catalog:category-structure:v1"
+NAV_CACHE_KEY = "catalog:category-structure:v2"
 NAV_CACHE_SECONDS = 300
 SEARCH_MAX_WORDS = 8
 SEARCH_MAX_LENGTH = 200
@@ -192,6 +192,8 @@ class FacetAttribute:
     label: str
     scope: str = attributes.VARIANT
     type: str = attributes.CHOICE
+    # (canonical value, label shown for it) where they differ, in the active language.
+    choice_labels: tuple[tuple[str, str], ...] = ()
 
 
 def product_facet_attributes(*, category: Category | None) -> list[FacetAttribute]:
@@ -200,7 +202,7 @@ def product_facet_attributes(*, category: Category | None) -> list[FacetAttribut
     if category is None:
         return []
     return [
-        FacetAttribute(spec.code, spec.name, spec.scope, spec.type)
+        FacetAttribute(spec.code, spec.name, spec.scope, spec.type, spec.choice_labels)
         for spec in selectors_attributes.category_attribute_specs_cached(category_id=category.pk)
         if spec.is_facet and spec.type in FACET_ATTRIBUTE_TYPES and spec.code not in RESERVED_FACET_PARAMS
     ]
@@ -323,11 +325,13 @@ def _attribute_facets(
     chosen = {code: {str(v).lower() for v in values} for code, _scope, values in filters.attributes}
     by_code: dict[str, list[FacetValue]] = {attribute.code: [] for attribute in facet_attributes}
     types = {attribute.code: attribute.type for attribute in facet_attributes}
+    choice_labels = {attribute.code: dict(attribute.choice_labels) for attribute in facet_attributes}
     for row in sorted(rows, key=lambda r: (-r["count"], str(r["value"]))):
         values = by_code[row["facet"]]
         value = str(row["value"])
         if len(values) < ATTRIBUTE_FACET_LIMIT and value != "":
-            label = value
+            # The value stays canonical (it is the filter parameter); only the label is translated.
+            label = choice_labels[row["facet"]].get(value, value)
             if types[row["facet"]] == attributes.BOOLEAN:
                 label = str(_("Yes") if value == "true" else _("No"))
             selected = value.lower() in chosen.get(row["facet"], set())
@@ -627,7 +631,7 @@ def _category_structure_load() -> dict[str, list]:
         rows = (
             Category.objects.filter(Q(depth=1) | Q(is_active=False))
             .order_by("path")
-            .values("path", "name", "slug", "depth", "is_active", "position")
+            .values("path", "name", "translations", "slug", "depth", "is_active", "position")
         )
         top: list[dict] = []
         inactive: list[str] = []
@@ -639,7 +643,11 @@ def _category_structure_load() -> dict[str, list]:
                 top.append(row)
         top.sort(key=lambda row: (row["position"], row["name"]))
         structure = {
-            "top": [{"name": row["name"], "slug": row["slug"]} for row in top],
+            # Every language's names: ``category_list_top`` picks the visitor's, so one cached structure
+            # serves all languages.
+            "top": [
+                {"name": row["name"], "translations": row["translations"], "slug": row["slug"]} for row in top
+            ],
             "inactive_paths": inactive,
             # Names this generation of the tree in other caches' keys (``category_page_get``).
             "version": time.time_ns(),
@@ -649,8 +657,16 @@ def _category_structure_load() -> dict[str, list]:
 
 
 def category_list_top() -> list[dict[str, str]]:
-    """Active root categories as ``{"name", "slug"}`` for the header nav and home tiles (cached)."""
-    return _category_structure()["top"]
+    """Active root categories as ``{"name", "slug"}`` for the header nav and home tiles (cached), named in
+    the active language (English where a category has no name in it)."""
+    language = get_language()
+    return [
+        {
+            "name": translation_get(row["translations"], "name", row["name"], language=language),
+            "slug": row["slug"],
+        }
+        for row in _category_structure()["top"]
+    ]
 
 
 def category_inactive_paths() -> list[str]:

@@ -67,9 +67,9 @@ def _category_crumbs(ancestors: list[Category], category: Category, *, link_last
     for ancestor in ancestors:
         # An inactive ancestor has no page; show its name without a dead link.
         url = reverse("catalog:category-detail", args=[ancestor.slug]) if ancestor.is_active else None
-        crumbs.append(_crumb(ancestor.name, url))
+        crumbs.append(_crumb(ancestor.localized_name, url))
     last_url = reverse("catalog:category-detail", args=[category.slug]) if link_last else None
-    crumbs.append(_crumb(category.name, last_url))
+    crumbs.append(_crumb(category.localized_name, last_url))
     return crumbs
 
 
@@ -94,7 +94,7 @@ def _product_jsonld(
         "name": product.title,
         "url": url,
         "description": description_plain(product.description)[:5000],
-        "category": product.category.name,
+        "category": product.category.localized_name,
         "itemCondition": _SCHEMA_CONDITION.get(product.condition, _SCHEMA_CONDITION[Product.Condition.NEW]),
     }
     if image_urls:

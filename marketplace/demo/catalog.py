@@ -8,7 +8,7 @@ import math
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from accounts.models import SellerProfile
 from catalog.attributes import BOOLEAN, CHOICE, NUMBER, PRODUCT, VARIANT, AttributeSpec
+from marketplace.demo import catalog_i18n
 from catalog.models import Category, CategoryAttribute, Product, ProductVariant, Tag
 from marketplace.demo.base import (
     BATCH_SIZE,
@@ -885,6 +886,7 @@ class CatalogSeeder:
         slugs = [dept.slug for dept in DEPARTMENTS]
         slugs += [sub.slug for dept in DEPARTMENTS for sub in dept.subcategories]
         slugs += [leaf.slug for dept in DEPARTMENTS for leaf in dept.leaves]
+        self._category_translations_fill(existing.values())
         existing = {category.slug: category for category in Category.objects.filter(slug__in=slugs)}
         missing = len(slugs) - len(existing)
         if missing:
@@ -905,6 +907,18 @@ class CatalogSeeder:
         self.leaf_category_ids = {
             leaf.slug: existing[leaf.slug].pk for dept in DEPARTMENTS for leaf in dept.leaves
         }
+    @staticmethod
+    def _category_translations_fill(categories: Iterable[Category]) -> None:
+        """Demo categories seeded before they had Chinese names get them (any an operator worded stay)."""
+        filled = []
+        for category in categories:
+            wording = catalog_i18n.category_translations(category.name)
+            if not category.translations and wording:
+                category.translations = wording
+                filled.append(category)
+        if filled:
+            Category.objects.bulk_update(filled, ["translations"], batch_size=BATCH_SIZE)
+
 
     @staticmethod
     def _category_add(
@@ -915,6 +929,7 @@ class CatalogSeeder:
             "slug": slug,
             "position": position,
             "description": f"Shop {name.lower()} from independent sellers and trusted brands.",
+            "translations": catalog_i18n.category_translations(name),
             "seo_title": f"{name} from independent shops"[:70],
         }
         category = (
@@ -939,6 +954,13 @@ class CatalogSeeder:
             CategoryAttribute.objects.filter(category_id__in=category_ids.values()).values_list(
                 "category_id", "code"
             )
+        self._attribute_translations_fill(
+            {
+                (category_ids[slug], spec.code): spec
+                for slug, _position, spec in wanted
+                if slug in category_ids
+            }
+        )
         )
         missing = [
             CategoryAttribute(
@@ -951,6 +973,7 @@ class CatalogSeeder:
                 unit=spec.unit,
                 is_required=spec.is_required,
                 is_facet=spec.is_facet,
+                translations=catalog_i18n.attribute_translations(spec),
                 position=position,
             )
             for slug, position, spec in wanted
@@ -960,6 +983,21 @@ class CatalogSeeder:
             with transaction.atomic():
                 CategoryAttribute.objects.bulk_create(missing, batch_size=BATCH_SIZE)
             self.run.result.attribute_definitions = len(missing)
+    @staticmethod
+    def _attribute_translations_fill(specs: dict[tuple[int, str], AttributeSpec]) -> None:
+        """Demo attributes seeded before they had Chinese names and choice labels get them."""
+        filled = []
+        category_ids = {category_id for category_id, _code in specs}
+        for attribute in CategoryAttribute.objects.filter(category_id__in=category_ids).order_by("pk"):
+            spec = specs.get((attribute.category_id, attribute.code))
+            if spec is None or attribute.translations or attribute.name != spec.name:
+                continue
+            attribute.translations = catalog_i18n.attribute_translations(spec)
+            if attribute.translations:
+                filled.append(attribute)
+        if filled:
+            CategoryAttribute.objects.bulk_update(filled, ["translations"], batch_size=BATCH_SIZE)
+
 
     def tags_seed(self) -> None:
         wanted = {slugify(name): name for name in TAG_NAMES}
