@@ -21,8 +21,8 @@ from django.utils.text import slugify
 
 from accounts.models import SellerProfile
 from catalog.attributes import BOOLEAN, CHOICE, NUMBER, PRODUCT, VARIANT, AttributeSpec
-from marketplace.demo import catalog_i18n
 from catalog.models import Category, CategoryAttribute, Product, ProductVariant, Tag
+from marketplace.demo import catalog_i18n
 from marketplace.demo.base import (
     BATCH_SIZE,
     CATALOG_DAYS,
@@ -886,8 +886,8 @@ class CatalogSeeder:
         slugs = [dept.slug for dept in DEPARTMENTS]
         slugs += [sub.slug for dept in DEPARTMENTS for sub in dept.subcategories]
         slugs += [leaf.slug for dept in DEPARTMENTS for leaf in dept.leaves]
-        self._category_translations_fill(existing.values())
         existing = {category.slug: category for category in Category.objects.filter(slug__in=slugs)}
+        self._category_translations_fill(existing.values())
         missing = len(slugs) - len(existing)
         if missing:
             with transaction.atomic(), self.run.progress("Categories", missing) as bar:
@@ -907,6 +907,7 @@ class CatalogSeeder:
         self.leaf_category_ids = {
             leaf.slug: existing[leaf.slug].pk for dept in DEPARTMENTS for leaf in dept.leaves
         }
+
     @staticmethod
     def _category_translations_fill(categories: Iterable[Category]) -> None:
         """Demo categories seeded before they had Chinese names get them (any an operator worded stay)."""
@@ -919,7 +920,6 @@ class CatalogSeeder:
         if filled:
             Category.objects.bulk_update(filled, ["translations"], batch_size=BATCH_SIZE)
 
-
     @staticmethod
     def _category_add(
         parent: Category | None, name: str, slug: str, position: int, bar: ProgressBar
@@ -929,8 +929,8 @@ class CatalogSeeder:
             "slug": slug,
             "position": position,
             "description": f"Shop {name.lower()} from independent sellers and trusted brands.",
-            "translations": catalog_i18n.category_translations(name),
             "seo_title": f"{name} from independent shops"[:70],
+            "translations": catalog_i18n.category_translations(name),
         }
         category = (
             Category.objects.add_root(values)
@@ -954,13 +954,13 @@ class CatalogSeeder:
             CategoryAttribute.objects.filter(category_id__in=category_ids.values()).values_list(
                 "category_id", "code"
             )
+        )
         self._attribute_translations_fill(
             {
                 (category_ids[slug], spec.code): spec
                 for slug, _position, spec in wanted
                 if slug in category_ids
             }
-        )
         )
         missing = [
             CategoryAttribute(
@@ -973,8 +973,8 @@ class CatalogSeeder:
                 unit=spec.unit,
                 is_required=spec.is_required,
                 is_facet=spec.is_facet,
-                translations=catalog_i18n.attribute_translations(spec),
                 position=position,
+                translations=catalog_i18n.attribute_translations(spec),
             )
             for slug, position, spec in wanted
             if slug in category_ids and (category_ids[slug], spec.code) not in existing
@@ -983,6 +983,7 @@ class CatalogSeeder:
             with transaction.atomic():
                 CategoryAttribute.objects.bulk_create(missing, batch_size=BATCH_SIZE)
             self.run.result.attribute_definitions = len(missing)
+
     @staticmethod
     def _attribute_translations_fill(specs: dict[tuple[int, str], AttributeSpec]) -> None:
         """Demo attributes seeded before they had Chinese names and choice labels get them."""
@@ -997,7 +998,6 @@ class CatalogSeeder:
                 filled.append(attribute)
         if filled:
             CategoryAttribute.objects.bulk_update(filled, ["translations"], batch_size=BATCH_SIZE)
-
 
     def tags_seed(self) -> None:
         wanted = {slugify(name): name for name in TAG_NAMES}
