@@ -7,7 +7,6 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -238,8 +237,7 @@ class AccountsSeeder:
                     kind=spec.kind,
                     status=SellerProfile.Status.APPROVED,
                     status_changed_at=joined[spec.email] + timedelta(days=rng.uniform(1, 6)),
-                    rating_avg=Decimal(f"{rng.uniform(4.1, 4.95):.2f}"),
-                    rating_count=rng.randint(12, 2400),
+                    # rating_avg / rating_count come from the seller ratings (marketplace.demo.reviews).
                 )
             )
         created = SellerProfile.objects.bulk_create(new_profiles, batch_size=BATCH_SIZE)

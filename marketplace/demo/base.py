@@ -77,6 +77,8 @@ class DemoSeedResult:
     variants: int = 0
     orders: int = 0
     events: int = 0
+    reviews: int = 0
+    seller_ratings: int = 0
     history_skipped: bool = False
 
 

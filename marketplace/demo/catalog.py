@@ -11,7 +11,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
@@ -776,8 +775,6 @@ class _Listing(NamedTuple):
 class _Popularity(NamedTuple):
     age_days: float
     sales_count: int
-    rating_count: int
-    rating_avg: Decimal | None
 
 
 # Each ``_*_draw`` below takes the product's own stream and must keep its draws in this order
@@ -829,9 +826,11 @@ def _popularity_draw(rng: random.Random, listing: _Listing) -> _Popularity:
     age_days = CATALOG_DAYS * (1 - math.sqrt(rng.random()))  # newer listings outnumber old ones
     popularity = rng.paretovariate(1.3) - 1
     sales_count = 0 if listing.individual and rng.random() < 0.5 else int(popularity * age_days / 30 * 0.6)
-    rating_count = int(sales_count * rng.uniform(0.05, 0.3))
-    rating_avg = Decimal(f"{min(5.0, max(1.5, rng.gauss(4.4, 0.45))):.2f}") if rating_count else None
-    return _Popularity(age_days, sales_count, rating_count, rating_avg)
+    # These draws once made up a rating; the reviews (marketplace.demo.reviews) give the real one now, but
+    # the stream still draws them so the variants, tags and attributes that follow stay the same.
+    if int(sales_count * rng.uniform(0.05, 0.3)):
+        rng.gauss(4.4, 0.45)
+    return _Popularity(age_days, sales_count)
 
 
 def _variants_draw(rng: random.Random, index: int, listing: _Listing, condition: str) -> list[ProductVariant]:
@@ -1077,8 +1076,6 @@ class CatalogSeeder:
             currency=settings.DEFAULT_CURRENCY,
             published_at=self.run.now - timedelta(days=popularity.age_days),
             sales_count=popularity.sales_count,
-            rating_avg=popularity.rating_avg,
-            rating_count=popularity.rating_count,
         )
         return product, variants, tag_ids
 

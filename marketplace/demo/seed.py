@@ -1,5 +1,6 @@
 """The order the demo seeders run in: people and catalog first (topped up to the requested numbers),
-then the 12 months of history (orders and the events that match them), generated in one go."""
+then the 12 months of history (orders and the events that match them), generated in one go, then the
+reviews of the delivered orders and the rating aggregates they give (topped up on every run)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from marketplace.demo.base import (
 )
 from marketplace.demo.catalog import CatalogSeeder, catalog_snapshot
 from marketplace.demo.orders import orders_create
+from marketplace.demo.reviews import reviews_seed
 from orders.models import Order
 
 
@@ -39,7 +41,9 @@ def demo_seed(
 
     Categories, tags, sellers, shoppers and products are topped up to the requested numbers. Orders and
     events (the 12-month history) are generated together, and only while no demo order and no demo event
-    exists: history made in one go stays consistent (every ``order_placed`` event matches an order)."""
+    exists: history made in one go stays consistent (every ``order_placed`` event matches an order).
+    Reviews are added for the delivered demo orders that lack them, and every product's and seller's
+    rating aggregates are then recomputed from the review rows."""
     run = DemoRun(seed=seed, now=timezone.now(), progress=progress)
     people = AccountsSeeder(run)
     catalog = CatalogSeeder(run)
@@ -53,6 +57,7 @@ def demo_seed(
     _history_seed(
         run, orders=orders, events=events, demo_seller_id=demo_sellers[0][0] if demo_sellers else None
     )
+    reviews_seed(run)
     return run.result
 
 

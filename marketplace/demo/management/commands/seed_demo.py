@@ -34,7 +34,8 @@ class _TqdmStream:
 class Command(BaseCommand):
     help = (
         "Create a demo marketplace: a 3-level category tree, approved sellers, shoppers, products with "
-        "variants and tags, and 12 months of orders and analytics events. Idempotent: a second run creates "
+        "variants and tags, 12 months of orders and analytics events, and reviews and seller ratings of the "
+        "delivered orders (the rating averages are computed from them). Idempotent: a second run creates "
         "only what is missing (more products when --products grows); orders and events are created only "
         "while the database holds no demo orders or events yet."
     )
@@ -121,8 +122,8 @@ class Command(BaseCommand):
         created = (
             f"Created {result.categories:,} categories, {result.tags:,} tags, {result.sellers:,} sellers, "
             f"{result.shoppers:,} shoppers ({result.addresses:,} addresses), {result.products:,} products "
-            f"({result.variants:,} variants), {result.orders:,} orders and {result.events:,} events "
-            f"in {seconds:.1f}s."
+            f"({result.variants:,} variants), {result.orders:,} orders, {result.events:,} events, "
+            f"{result.reviews:,} product reviews and {result.seller_ratings:,} seller ratings in {seconds:.1f}s."
         )
         if result.history_skipped:
             created += " Orders and events were already seeded, so none were added."
