@@ -86,6 +86,10 @@ class TranslationsFormMixin(forms.ModelForm):
             wording = stored.get(language) or {}
             for field in self.translated_fields:
                 self.initial.setdefault(_translation_field_name(field, language), wording.get(field, ""))
+            self.translations_initial(language, wording)
+
+    def translations_initial(self, language: str, wording: dict[str, Any]) -> None:
+        """Subclasses show what is not a plain text column (an attribute's choice labels)."""
 
     def translations_clean(self, language: str, wording: dict[str, Any]) -> None:
         """Subclasses add what is not a plain text column (an attribute's choice labels)."""
@@ -135,6 +139,13 @@ def translations_form(
 class CategoryAttributeForm(TranslationsFormMixin):
     """An attribute's name and, for a choice attribute, the label of each choice in the other languages.
     The choices themselves stay the canonical values stored on listings and used in facet URLs."""
+
+    def translations_initial(self, language: str, wording: dict[str, Any]) -> None:
+        labels = wording.get("choices") if isinstance(wording.get("choices"), dict) else {}
+        self.initial.setdefault(
+            _translation_field_name("choices", language),
+            "\n".join(f"{choice} {CHOICE_LABEL_SEPARATOR} {label}" for choice, label in labels.items()),
+        )
 
     def translations_clean(self, language: str, wording: dict[str, Any]) -> None:
         raw = self.cleaned_data.get(_translation_field_name("choices", language)) or ""

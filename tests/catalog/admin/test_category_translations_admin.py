@@ -54,7 +54,14 @@ def _attribute(index=0, **overrides):
 
 def test_the_change_form_has_a_field_per_language_for_the_category_and_its_attributes(client, operator):
     root = category_create("Clothing")
-    CategoryAttribute.objects.create(category=root, code="size", name="Size", type="choice", choices=["S"])
+    CategoryAttribute.objects.create(
+        category=root,
+        code="size",
+        name="Size",
+        type="choice",
+        choices=["S", "M"],
+        translations={"zh-hans": {"name": "尺码", "choices": {"S": "小号", "M": "中号"}}},
+    )
 
     response = client.get(reverse("admin:catalog_category_change", args=[root.pk]))
 
@@ -63,7 +70,8 @@ def test_the_change_form_has_a_field_per_language_for_the_category_and_its_attri
     for name in ("name_zh_hans", "description_zh_hans", "seo_title_zh_hans", "seo_description_zh_hans"):
         assert f'name="{name}"' in html
     assert 'name="attribute_definitions-0-name_zh_hans"' in html
-    assert 'name="attribute_definitions-0-choices_zh_hans"' in html
+    assert 'name="attribute_definitions-0-name_zh_hans" value="尺码"' in html
+    assert "S = 小号\nM = 中号</textarea>" in html
     assert 'name="translations"' not in html  # the raw JSON is not edited by hand
 
 
