@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import SellerProfile
@@ -193,3 +194,25 @@ def test_seed_demo_keeps_a_review_a_shopper_wrote_and_counts_it():
 
     assert ProductReview.objects.get(order_line=line).pk == written.pk
     assert _aggregate_mismatches() == []
+
+
+def test_seed_demo_product_pages_show_stars_only_with_the_reviews_behind_them(client):
+    _seed()
+    reviewed = Product.objects.filter(rating_count__gt=0).order_by("-rating_count", "pk").first()
+    unreviewed = Product.objects.filter(rating_count=0).order_by("pk").first()
+
+    reviewed_page = client.get(reverse("catalog:product-detail", args=[reviewed.slug])).content.decode()
+    unreviewed_page = client.get(reverse("catalog:product-detail", args=[unreviewed.slug])).content.decode()
+
+    visible = ProductReview.objects.filter(product=reviewed, is_visible=True).count()
+    assert reviewed.rating_count == visible
+    assert f"★ {reviewed.rating_avg:.1f} ({visible})" in _own_rating(reviewed_page)
+    assert f'"reviewCount": {visible}' in reviewed_page
+    assert "★" not in _own_rating(unreviewed_page)
+    assert "aggregateRating" not in unreviewed_page
+
+
+def _own_rating(page: str) -> str:
+    """The product's own rating line: between its title and its price (the seller's card has another)."""
+    start = page.index("<h1>")
+    return page[start : page.index('class="price-block"', start)]
