@@ -1,6 +1,6 @@
 """The one e-mail task, ``common.email_send``, and the helper that schedules it.
 
-Domain code (``orders.notifications``, catalog's listing review, accounts' seller review) decides who is
+Domain code (``orders.lifecycle.notifications``, catalog's listing review, accounts' seller review) decides who is
 told what, after its change has committed, and calls ``email_send_enqueue`` with JSON values: recipient,
 language, template and a small context of strings and numbers (never model instances). A worker renders
 the message in that language and sends it. What a mail server can fix by waiting (unreachable, hung up,

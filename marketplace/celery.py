@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 app = Celery("marketplace")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The orders app keeps its tasks with the order lifecycle (orders/lifecycle/tasks.py).
+app.autodiscover_tasks(["orders.lifecycle"])
 app.autodiscover_tasks(related_name="tasks_payouts")
 app.autodiscover_tasks(related_name="tasks_reconciliation")
 

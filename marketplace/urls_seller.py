@@ -8,12 +8,12 @@ from accounts.views import seller_api
 from catalog.urls_seller import urlpatterns as catalog_patterns
 from marketplace.pages.portal import SellerDashboardPage, SellerOrderDetailPage
 from marketplace.urls_compose import patterns_with_views
+from orders.lifecycle import views_seller as orders_seller
+from orders.lifecycle.urls_seller import urlpatterns as orders_patterns
 from orders.promotions.urls_seller import urlpatterns as promotion_patterns
 from orders.reviews.urls_seller import urlpatterns as review_patterns
 from orders.shipping import views_seller as shipping_seller
 from orders.shipping.urls_seller import urlpatterns as shipping_patterns
-from orders.urls_seller import urlpatterns as orders_patterns
-from orders.views import seller as orders_seller
 from payments.urls_seller import urlpatterns as payment_patterns
 
 app_name = "seller"

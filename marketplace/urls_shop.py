@@ -7,7 +7,8 @@ from django.urls import path
 from catalog.urls import urlpatterns as catalog_app_patterns
 from marketplace.pages.storefront import ProductDetailPage
 from marketplace.urls_compose import patterns_with_views
-from orders.urls import urlpatterns as orders_app_patterns
+from orders.cart.urls import urlpatterns as cart_patterns
+from orders.lifecycle.urls import urlpatterns as order_patterns
 from payments.views import OrderPayView
 
 catalog_patterns = patterns_with_views(
@@ -15,6 +16,7 @@ catalog_patterns = patterns_with_views(
 )
 
 orders_patterns = [
-    *orders_app_patterns,
+    *cart_patterns,
+    *order_patterns,
     path("orders/<str:number>/pay/", OrderPayView.as_view(), name="order-pay"),
 ]

@@ -28,9 +28,9 @@ import orders.admin_promotions  # noqa: F401  (registers coupons, flash sales, s
 from common.admin import ServiceHistoryAdmin, ServiceModelForm, major, money_field
 from common.exceptions import ApplicationError
 from common.money import format_money
-from orders.shipping import services as services_shipping
+from orders.lifecycle.transitions import seller_order_transition
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus, SellerOrder, Shipment, ShippingMethod
-from orders.transitions import seller_order_transition
+from orders.shipping import services as services_shipping
 
 
 def _money(amount: int | None, currency: str) -> str:

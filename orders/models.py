@@ -195,7 +195,7 @@ class OrderEvent(models.Model):
     @property
     def reason_display(self) -> str:
         """The reason in the reader's (active) language; a reason someone typed, as typed."""
-        from orders.reasons import reason_text
+        from orders.lifecycle.reasons import reason_text
 
         return reason_text(code=self.reason_code, params=self.reason_params, fallback=self.reason)
 

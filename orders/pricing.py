@@ -1,7 +1,7 @@
 """The one pricing engine: the final price of a cart, line by line, with an explanation of every step.
 
 Pure computation: no ORM, no Django. ``orders.promotions.selectors`` reads the rules from the database
-and ``orders.selectors.cart_summary`` feeds them in; checkout stores the result. All amounts are integer
+and ``orders.cart.selectors.cart_summary`` feeds them in; checkout stores the result. All amounts are integer
 minor units of ``currency``; rates are ``Decimal``.
 
 Stacking rules, applied in this order (each one pinned by ``tests/orders/pricing``):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from orders import selectors, services
+from orders.cart import services as cart_services
+from orders.lifecycle import selectors as order_selectors
 from orders.models import Cart, Order
 
 CART_SESSION_KEY = "cart_id"
@@ -18,12 +19,12 @@ def cart_for_request(request: HttpRequest, *, create: bool) -> Cart | None:
     if request.user.is_authenticated:
         cart = Cart.objects.filter(user=request.user).first()
         if cart is None and create:
-            cart = services.cart_create(user_id=request.user.pk)
+            cart = cart_services.cart_create(user_id=request.user.pk)
         return cart
     cart_id = request.session.get(CART_SESSION_KEY)
     cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
     if cart is None and create:
-        cart = services.cart_create(user_id=None)
+        cart = cart_services.cart_create(user_id=None)
         request.session[CART_SESSION_KEY] = cart.pk
     return cart
 
@@ -33,7 +34,7 @@ def cart_merge_at_login(sender, request, user, **kwargs) -> None:
     user's. Sign-in keeps the session's data, so the visitor's cart id is still there."""
     cart_id = request.session.pop(CART_SESSION_KEY, None) if hasattr(request, "session") else None
     if cart_id:
-        services.cart_merge(from_cart_id=cart_id, user_id=user.pk)
+        cart_services.cart_merge(from_cart_id=cart_id, user_id=user.pk)
 
 
 def guest_numbers(request: HttpRequest) -> list[str]:
@@ -47,7 +48,7 @@ def guest_remember(request: HttpRequest, number: str) -> None:
 
 
 def order_for_request(request: HttpRequest, number: str) -> Order:
-    order = selectors.order_get_for_viewer(
+    order = order_selectors.order_get_for_viewer(
         number=number,
         user_id=request.user.pk if request.user.is_authenticated else None,
         guest_numbers=guest_numbers(request),

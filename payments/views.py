@@ -26,8 +26,8 @@ from django_ratelimit.core import is_ratelimited
 
 from common.exceptions import ApplicationError
 from common.tracking import track, visitor_id
+from orders.lifecycle.selectors import order_detail_parts
 from orders.models import OrderStatus
-from orders.selectors import order_detail_parts
 from orders.viewer import order_for_request
 from payments.models import Payment
 from payments.services import payment_confirm, payment_refresh, payment_start, payment_test_complete

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from catalog.views.seller import SellerDashboardView
+from orders.lifecycle.selectors import seller_order_counts
+from orders.lifecycle.views_seller import SellerOrderDetailView
 from orders.models import SellerOrder
-from orders.selectors_seller import seller_order_counts
-from orders.views.seller import SellerOrderDetailView
 from payments.selectors_payouts import seller_order_commission
 
 

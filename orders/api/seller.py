@@ -3,7 +3,7 @@ and replying to reviews.
 
 Authenticated and throttled exactly like the catalog's seller API (``catalog.api.seller.SellerApi``: API key
 or portal session with CSRF, approved sellers only). Every object in a URL is read scoped to
-``request.seller`` (``orders.selectors_seller``), so another seller's id is a 404 and nothing changes; every
+``request.seller`` (``orders.lifecycle.selectors``), so another seller's id is a 404 and nothing changes; every
 write goes through ``orders.shipping.services`` / ``orders.reviews.services``, whose refusals become 400s.
 """
 
@@ -28,7 +28,6 @@ from rest_framework.response import Response
 
 from accounts.api import SellerApi
 from common.exceptions import ApplicationError
-from orders import selectors_seller
 from orders.api.serializers import (
     OrderLineSerializer,
     ProductReviewSerializer,
@@ -38,6 +37,7 @@ from orders.api.serializers import (
     order_status_field,
     shipment_status_field,
 )
+from orders.lifecycle import selectors as order_selectors
 from orders.models import OrderEvent, SellerOrder, Shipment
 from orders.reviews import selectors as review_selectors
 from orders.reviews import services as review_services
@@ -124,7 +124,7 @@ class SellerOrderDetailSerializer(_SellerOrderBaseSerializer):
 
     @extend_schema_field(TimelineEventSerializer(many=True))
     def get_timeline(self, part: SellerOrder) -> list[dict[str, Any]]:
-        events = selectors_seller.seller_order_timeline(seller_order=part)
+        events = order_selectors.seller_order_timeline(seller_order=part)
         return TimelineEventSerializer(events, many=True).data
 
 
@@ -132,7 +132,7 @@ class SellerOrderDetailSerializer(_SellerOrderBaseSerializer):
 
 
 def _part_or_404(request, seller_order_id: int) -> SellerOrder:
-    part = selectors_seller.seller_order_get(seller_id=request.seller.id, seller_order_id=seller_order_id)
+    part = order_selectors.seller_order_get(seller_id=request.seller.id, seller_order_id=seller_order_id)
     if part is None:
         raise Http404(_("No such order."))
     return part
@@ -167,7 +167,7 @@ class SellerOrderListApi(SellerApi):
     )
     def get(self, request):
         filters = self._parse(self.FilterSerializer, request.query_params)
-        parts = selectors_seller.seller_order_list(
+        parts = order_selectors.seller_order_list(
             seller_id=request.seller.id, status=filters.get("status", "")
         )
         return self._page(parts, SellerOrderListItemSerializer)

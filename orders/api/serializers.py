@@ -14,9 +14,9 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from orders.cart.selectors import CartSummary
+from orders.lifecycle.reasons import stored_reason_display
 from orders.models import OrderEvent, OrderStatus, Shipment
-from orders.reasons import stored_reason_display
-from orders.selectors import CartSummary
 
 
 class EnumChoiceField(serializers.ChoiceField):

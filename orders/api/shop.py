@@ -1,6 +1,6 @@
 """The shopper API: the cart, the checkout (with an ``Idempotency-Key``), the shopper's orders and reviews.
 
-It does what the shop pages (``orders.views.shop``) do, through the same services and selectors: the same
+It does what the shop pages (``orders.cart.views``, ``orders.lifecycle.views_shop``) do, through the same services and selectors: the same
 cart for the same request (``cart_for_request``: the signed-in user's, or the one the guest's session
 holds), the same order visibility (``order_for_request``: the buyer, or a guest who placed or looked the
 order up in this session; anyone else gets a 404). Session authentication only, with CSRF on every unsafe
@@ -46,7 +46,6 @@ from rest_framework.views import APIView
 from accounts.models import Address
 from catalog.services import OutOfStock
 from common.exceptions import ApplicationError
-from orders import selectors, services
 from orders.api.serializers import (
     CartLineAddedSerializer,
     CartSerializer,
@@ -57,9 +56,13 @@ from orders.api.serializers import (
     SellerRatingSerializer,
     order_totals,
 )
+from orders.cart import selectors as cart_selectors
+from orders.cart import services as cart_services
+from orders.lifecycle import selectors as order_selectors
+from orders.lifecycle import services as order_services
+from orders.lifecycle.transitions import order_cancellable_by_shopper
 from orders.models import Cart, Order, OrderLine, OrderStatus, ProductReview, SellerOrder
 from orders.reviews import services as review_services
-from orders.transitions import order_cancellable_by_shopper
 from orders.viewer import CART_SESSION_KEY, cart_for_request, guest_remember, order_for_request
 
 TAGS = ["shopper"]
@@ -67,7 +70,7 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 PREFER_HEADER = "Prefer"
 PREFERENCE_APPLIED_HEADER = "Preference-Applied"
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
-ADDRESS_FIELDS = services.ADDRESS_FIELDS
+ADDRESS_FIELDS = cart_services.ADDRESS_FIELDS
 # ISO 3166 regions babel knows that are not countries one can ship to.
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
 
@@ -134,7 +137,7 @@ class ShopperApi(APIView):
 
     def _summary(self, cart: Cart | None, *, coupon_code: str = "", shipping_choice=None, email: str = ""):
         user = self.request.user
-        return selectors.cart_summary(
+        return cart_selectors.cart_summary(
             cart_id=cart.pk if cart is not None else None,
             now=timezone.now(),
             coupon_code=coupon_code,
@@ -199,7 +202,7 @@ class CartLineCreateApi(ShopperApi):
     class InputSerializer(serializers.Serializer):
         variant = serializers.IntegerField(min_value=1, help_text=gettext_lazy("The SKU's id."))
         quantity = serializers.IntegerField(
-            min_value=1, max_value=selectors.CART_MAX_QUANTITY, required=False, default=1
+            min_value=1, max_value=cart_selectors.CART_MAX_QUANTITY, required=False, default=1
         )
 
     @extend_schema(
@@ -236,7 +239,7 @@ class CartLineCreateApi(ShopperApi):
         data = self._parse(self.InputSerializer, request.data)
         cart = cart_for_request(request, create=True)
         try:
-            line, capped = services.cart_line_add(
+            line, capped = cart_services.cart_line_add(
                 cart_id=cart.pk, variant_id=data["variant"], quantity=data["quantity"]
             )
         except OutOfStock as exc:
@@ -250,7 +253,7 @@ class CartLineCreateApi(ShopperApi):
             return self._cart_response(cart, notices=notices, code=status.HTTP_201_CREATED)
         # Pricing the whole cart is most of this request's cost; a client that goes straight on (to the
         # checkout, which prices it anyway) or only shows a badge does not need it.
-        added = {"line": line, "count": selectors.cart_units(cart_id=cart.pk), "notices": notices}
+        added = {"line": line, "count": cart_selectors.cart_units(cart_id=cart.pk), "notices": notices}
         response = Response(CartLineAddedSerializer(added).data, status=status.HTTP_201_CREATED)
         response[PREFERENCE_APPLIED_HEADER] = "return=minimal"
         patch_vary_headers(response, [PREFER_HEADER])
@@ -261,7 +264,9 @@ class CartLineDetailApi(ShopperApi):
     @extend_schema_serializer(component_name="CartLineQuantity")
     class InputSerializer(serializers.Serializer):
         quantity = serializers.IntegerField(
-            min_value=0, max_value=selectors.CART_MAX_QUANTITY, help_text=gettext_lazy("0 removes the line.")
+            min_value=0,
+            max_value=cart_selectors.CART_MAX_QUANTITY,
+            help_text=gettext_lazy("0 removes the line."),
         )
 
     def _cart_with_line(self, request, variant_id: int) -> Cart:
@@ -282,7 +287,7 @@ class CartLineDetailApi(ShopperApi):
     def patch(self, request, variant_id: int):
         data = self._parse(self.InputSerializer, request.data)
         cart = self._cart_with_line(request, variant_id)
-        line, capped = services.cart_line_set_quantity(
+        line, capped = cart_services.cart_line_set_quantity(
             cart_id=cart.pk, variant_id=variant_id, quantity=data["quantity"]
         )
         notices = []
@@ -297,7 +302,7 @@ class CartLineDetailApi(ShopperApi):
     @extend_schema(tags=TAGS, request=None, responses={200: CartSerializer, 404: _NOT_FOUND})
     def delete(self, request, variant_id: int):
         cart = self._cart_with_line(request, variant_id)
-        services.cart_line_remove(cart_id=cart.pk, variant_id=variant_id)
+        cart_services.cart_line_remove(cart_id=cart.pk, variant_id=variant_id)
         return self._cart_response(cart)
 
 
@@ -406,7 +411,9 @@ class CheckoutApi(ShopperApi):
                     "idempotency_key": [_("This header is required.")],
                 }
             )
-        owner = services.checkout_owner(user_id=_user_id(request), session_key=request.session.session_key)
+        owner = cart_services.checkout_owner(
+            user_id=_user_id(request), session_key=request.session.session_key
+        )
 
         data = self._parse(self.InputSerializer, request.data)
         user = request.user
@@ -418,7 +425,7 @@ class CheckoutApi(ShopperApi):
         if cart is None or owner is None:
             raise ValidationError({"detail": _("Your cart is empty."), "cart": ["empty"]})
         try:
-            order, created = services.checkout_place(
+            order, created = cart_services.checkout_place(
                 cart_id=cart.pk,
                 buyer_id=_user_id(request),
                 email=email,
@@ -432,7 +439,7 @@ class CheckoutApi(ShopperApi):
             )
         except OutOfStock as exc:
             return _conflict(exc)
-        except services.PriceChanged as exc:
+        except cart_services.PriceChanged as exc:
             summary = self._summary(
                 cart, coupon_code=data["coupon_code"], shipping_choice=data["shipping"], email=email
             )
@@ -513,19 +520,19 @@ class OrderListApi(GenericAPIView):
 
     @extend_schema(tags=TAGS, responses={200: OrderListItemSerializer(many=True)})
     def get(self, request):
-        page = self.paginate_queryset(selectors.order_list_for_buyer(user_id=request.user.pk))
+        page = self.paginate_queryset(order_selectors.order_list_for_buyer(user_id=request.user.pk))
         return self.get_paginated_response(OrderListItemSerializer(page, many=True).data)
 
 
 def _order_detail_data(request, order: Order) -> dict[str, Any]:
-    parts = selectors.order_detail_parts(order_id=order.pk)
+    parts = order_selectors.order_detail_parts(order_id=order.pk)
     return {
         "order": order,
         "totals": order_totals(order),
         "cancellable": order_cancellable_by_shopper([p.status for p in parts]),
         "payment": _payment_step(request, order),
         "parts": parts,
-        "timeline": selectors.order_timeline(order_id=order.pk),
+        "timeline": order_selectors.order_timeline(order_id=order.pk),
     }
 
 
@@ -554,7 +561,9 @@ class OrderCancelApi(ShopperApi):
     def post(self, request, number: str):
         order = order_for_request(request, number)
         data = self._parse(self.InputSerializer, request.data)
-        services.order_cancel_by_shopper(order_id=order.pk, user_id=_user_id(request), reason=data["reason"])
+        order_services.order_cancel_by_shopper(
+            order_id=order.pk, user_id=_user_id(request), reason=data["reason"]
+        )
         order.refresh_from_db()
         return Response(OrderDetailSerializer(_order_detail_data(request, order)).data)
 

@@ -2,7 +2,7 @@
 tracking updates, cancel with a reason — plus the seller's shipping methods (the rules checkout prices
 shipping with) and the tracking updates carriers post to their webhook.
 
-Statuses move only through ``orders.transitions.seller_order_transition``. Shipping locks the order, then
+Statuses move only through ``orders.lifecycle.transitions.seller_order_transition``. Shipping locks the order, then
 the seller's part (the order the transition service itself locks them in, so the two cannot deadlock), so
 two concurrent shipments of one part cannot ship more units than were ordered.
 """
@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common.exceptions import ApplicationError
+from orders.lifecycle.transitions import seller_order_transition
 from orders.models import (
     Order,
     OrderEvent,
@@ -31,7 +32,6 @@ from orders.models import (
     ShipmentLine,
     ShippingMethod,
 )
-from orders.transitions import seller_order_transition
 
 Actor = OrderEvent.Actor
 

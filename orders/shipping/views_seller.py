@@ -20,17 +20,17 @@ from django.views import View
 
 from accounts.permissions import SellerRequiredMixin
 from common.exceptions import ApplicationError
-from orders.forms_seller import service_error_add
-from orders.models import OrderEvent, Shipment, ShippingMethod
-from orders.shipping import selectors, services
-from orders.shipping.forms import ShipmentCreateForm, ShippingMethodForm, TrackingUpdateForm
-from orders.views.seller import (
+from orders.lifecycle.forms import service_error_add
+from orders.lifecycle.views_seller import (
     OwnedObjectMixin,
     PostOnlyPartView,
     SellerOrderDetailView,
     part_or_404,
     tracking_prefix,
 )
+from orders.models import OrderEvent, Shipment, ShippingMethod
+from orders.shipping import selectors, services
+from orders.shipping.forms import ShipmentCreateForm, ShippingMethodForm, TrackingUpdateForm
 
 
 class SellerOrderShipView(PostOnlyPartView):

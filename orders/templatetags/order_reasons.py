@@ -3,7 +3,7 @@ the system wrote it, verbatim when a person typed it. Timeline events use ``Orde
 
 from django import template
 
-from orders.reasons import stored_reason_display
+from orders.lifecycle.reasons import stored_reason_display
 
 register = template.Library()
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from orders.models import OrderStatus, SellerOrder, Shipment
 from orders.shipping.views_carrier import carrier_signature
 from tests.factories import SellerProfileFactory
-from tests.orders.seller.factories import paid_part
+from tests.orders.factories_seller import paid_part
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from common.domain_events import DomainEvent, publish, subscribe, subscribers, unsubscribe
 from orders.domain_events import OrderCancelled, OrderPaid, OrderPlaced, SellerOrderCancelled
+from orders.lifecycle.services import order_cancel_by_shopper, order_payment_confirmed
 from orders.models import OrderStatus
-from orders.services import order_cancel_by_shopper, order_payment_confirmed
 from tests.orders.factories import order_place
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ import pytest
 from django.db import connection, connections
 
 from catalog.models import ProductVariant, StockMovement
+from orders.cart.services import CheckoutError, checkout_place
 from orders.models import Order
-from orders.services import CheckoutError, checkout_place
 from tests.factories import SellerProfileFactory, UserFactory
 from tests.orders.factories import ADDRESS, cart_with_lines, purchasable_variant
 

@@ -18,8 +18,9 @@ from catalog import services as catalog_services
 from catalog.models import ProductVariant, StockMovement
 from catalog.services import OutOfStock
 from orders import services_stock
+from orders.cart.services import checkout_place
+from orders.lifecycle.services import order_payment_confirmed, orders_expire_unpaid
 from orders.models import Order, OrderEvent, OrderStatus
-from orders.services import checkout_place, order_payment_confirmed, orders_expire_unpaid
 from tests.factories import SellerProfileFactory, UserFactory
 from tests.orders.factories import ADDRESS, cart_with_lines, order_place, purchasable_variant
 

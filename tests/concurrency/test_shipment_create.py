@@ -10,7 +10,7 @@ from django.db import connection, connections
 from common.exceptions import ApplicationError
 from orders.models import OrderEvent, OrderStatus, SellerOrder, ShipmentLine
 from orders.shipping.services import shipment_create, shipment_event_add
-from tests.orders.seller.factories import paid_part
+from tests.orders.factories_seller import paid_part
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

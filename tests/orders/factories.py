@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import SellerProfile, User
 from catalog.models import ProductVariant
-from orders import services
+from orders.cart import services as cart_services
 from orders.models import Cart, Order, OrderStatus, SellerOrder
 from tests.factories import ProductFactory, ProductVariantFactory, SellerProfileFactory, UserFactory
 
@@ -52,9 +52,9 @@ def purchasable_variant(
 
 def cart_with_lines(*, user: User | None = None, lines: Sequence[tuple[ProductVariant, int]] = ()) -> Cart:
     """A cart (the user's own, or an anonymous one) holding ``(variant, quantity)`` lines, in that order."""
-    cart = services.cart_create(user_id=user.pk if user else None)
+    cart = cart_services.cart_create(user_id=user.pk if user else None)
     for variant, quantity in lines:
-        services.cart_line_add(cart_id=cart.pk, variant_id=variant.pk, quantity=quantity)
+        cart_services.cart_line_add(cart_id=cart.pk, variant_id=variant.pk, quantity=quantity)
     return cart
 
 
@@ -77,7 +77,7 @@ def order_place(
         cart = cart_with_lines(user=user, lines=lines or [(purchasable_variant(), 1)])
     elif user is None and cart.user_id is not None:
         user = cart.user
-    order, _created = services.checkout_place(
+    order, _created = cart_services.checkout_place(
         cart_id=cart.pk,
         buyer_id=user.pk if user else None,
         email=email or (user.email if user else "guest@example.com"),

@@ -14,7 +14,7 @@ from accounts.models import SellerProfile
 from orders.models import Order, OrderStatus, SellerOrder
 from payments.ledger import SellerAllocation
 from payments.models import LineCommission, Payment, Payout, Refund
-from tests.orders.seller.factories import OrderFactory, OrderLineFactory, SellerOrderFactory
+from tests.orders.factories_seller import OrderFactory, OrderLineFactory, SellerOrderFactory
 
 _serial = itertools.count(1)
 

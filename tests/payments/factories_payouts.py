@@ -14,7 +14,7 @@ from orders.models import Order, OrderStatus, SellerOrder
 from payments import ledger
 from payments.commissions import order_allocate
 from payments.models import Payment, SellerPayoutAccount
-from tests.orders.seller.factories import paid_part
+from tests.orders.factories_seller import paid_part
 
 _serial = itertools.count(1)
 

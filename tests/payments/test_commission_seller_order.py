@@ -6,7 +6,7 @@ from django.utils import translation
 from payments.models import SellerCommission
 from payments.selectors_payouts import rate_percent_text, rate_source_label, seller_order_commission
 from tests.factories import SellerProfileFactory
-from tests.orders.seller.factories import paid_part
+from tests.orders.factories_seller import paid_part
 from tests.payments.factories_payouts import captured_sale
 
 

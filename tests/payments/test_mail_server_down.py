@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from orders.services import orders_expire_unpaid
+from orders.lifecycle.services import orders_expire_unpaid
 from payments.models import Payment, Refund
 from payments.services import payment_start, payment_test_complete
 from tests.orders.factories import order_place, purchasable_variant

@@ -18,7 +18,7 @@ from payments.models import Payment, ReconciliationReport, Refund
 from payments.reconciliation import CAPTURED, REFUNDED, Movement, movements_compare, reconciliation_run
 from payments.tasks_reconciliation import reconciliation_run_task
 from tests.factories import OperatorFactory
-from tests.orders.seller.factories import OrderFactory
+from tests.orders.factories_seller import OrderFactory
 
 pytestmark = pytest.mark.django_db
 

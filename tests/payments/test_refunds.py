@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import ProductVariant, StockMovement
+from orders.lifecycle.services import order_cancel_by_shopper
+from orders.lifecycle.transitions import seller_order_transition
 from orders.models import OrderEvent, OrderStatus, ShippingMethod
-from orders.services import order_cancel_by_shopper
 from orders.shipping.services import seller_order_cancel
-from orders.transitions import seller_order_transition
 from payments import ledger
 from payments.models import JournalEntry, LedgerAccount, Payment, Refund
 from payments.services import (

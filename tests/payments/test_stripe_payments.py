@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import ProductVariant
+from orders.lifecycle.services import orders_expire_unpaid
 from orders.models import OrderStatus
-from orders.services import orders_expire_unpaid
 from payments.models import JournalEntry, Payment, Refund
 from payments.services import payment_confirm, payment_refresh, payment_start
 from tests.orders.factories import PASSWORD, order_place, purchasable_variant
@@ -169,7 +169,7 @@ def test_with_manual_capture_the_payment_is_authorised_then_captured_by_the_task
 def test_an_authorisation_for_an_order_cancelled_meanwhile_is_released_not_captured(
     settings, django_capture_on_commit_callbacks
 ):
-    from orders.services import order_cancel_by_shopper
+    from orders.lifecycle.services import order_cancel_by_shopper
     from payments.services import payment_capture
 
     settings.STRIPE_CAPTURE_METHOD = "manual"

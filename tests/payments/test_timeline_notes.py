@@ -5,8 +5,8 @@ triggered them."""
 import pytest
 from django.utils import translation
 
+from orders.lifecycle.reasons import ReasonCode
 from orders.models import OrderEvent
-from orders.reasons import ReasonCode
 from payments.models import Refund
 from payments.services import payment_dispute_record, payment_start, payment_test_complete, refund_create
 from tests.orders.factories import order_place, purchasable_variant

@@ -13,7 +13,7 @@ from catalog.importexport import PRODUCT_COLUMNS
 from catalog.models import Product
 from catalog.services_import import product_import
 from catalog.services_listing import VariantInput, product_create
-from orders import services as order_services
+from orders.cart import services as order_services
 from tests.factories import UserFactory
 from tests.orders.factories import order_place
 

@@ -6,11 +6,11 @@ from django.core import mail
 from django.urls import reverse
 
 from catalog.models import ProductVariant
+from orders.lifecycle.services import order_payment_confirmed
 from orders.models import OrderEvent, OrderStatus
-from orders.services import order_payment_confirmed
 from tests.factories import OperatorFactory, SellerProfileFactory
 from tests.orders.factories import order_place, purchasable_variant
-from tests.orders.seller.factories import paid_part, shipment_of
+from tests.orders.factories_seller import paid_part, shipment_of
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.services import seller_api_token_create
-from orders import services
+from orders.cart import services as cart_services
+from orders.lifecycle import services as order_services
 from orders.models import Order, OrderStatus
 from tests.factories import ProductFactory, ProductVariantFactory, SellerProfileFactory, UserFactory
 
@@ -67,10 +68,10 @@ def seller_client(profile) -> APIClient:
 def place_order(buyer, lines, *, paid: bool = True) -> Order:
     """An order placed by ``buyer`` through the checkout service; paid unless told otherwise.
     ``lines`` is [(variant, quantity)]."""
-    cart = services.cart_create(user_id=buyer.pk)
+    cart = cart_services.cart_create(user_id=buyer.pk)
     for variant, quantity in lines:
-        services.cart_line_add(cart_id=cart.pk, variant_id=variant.pk, quantity=quantity)
-    order, _created = services.checkout_place(
+        cart_services.cart_line_add(cart_id=cart.pk, variant_id=variant.pk, quantity=quantity)
+    order, _created = cart_services.checkout_place(
         cart_id=cart.pk,
         buyer_id=buyer.pk,
         email=buyer.email,
@@ -82,7 +83,7 @@ def place_order(buyer, lines, *, paid: bool = True) -> Order:
         owner=f"user:{buyer.pk}",
     )
     if paid:
-        services.order_payment_confirmed(
+        order_services.order_payment_confirmed(
             order_id=order.pk, amount=order.total_amount, currency=order.currency
         )
         order.refresh_from_db()

@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 
+from orders.lifecycle.services import order_cancel_by_shopper, orders_expire_unpaid
 from orders.models import OrderStatus
-from orders.services import order_cancel_by_shopper, orders_expire_unpaid
 from tests.orders.api.conftest import place_order
 
 pytestmark = pytest.mark.django_db

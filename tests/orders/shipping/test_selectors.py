@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from orders.shipping.selectors import shipping_methods_for_sellers
 from tests.factories import SellerProfileFactory
-from tests.orders.seller.factories import ShippingMethodFactory
+from tests.orders.factories_seller import ShippingMethodFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from catalog.models import ProductVariant
 from common.exceptions import ApplicationError
+from orders.lifecycle.transitions import IllegalTransition
 from orders.models import OrderEvent, OrderStatus, SellerOrder, Shipment, ShipmentEvent, ShipmentLine
 from orders.shipping.services import (
     carrier_name_normalize,
@@ -15,9 +16,8 @@ from orders.shipping.services import (
     shipment_create,
     shipment_event_add,
 )
-from orders.transitions import IllegalTransition
 from tests.factories import SellerProfileFactory
-from tests.orders.seller.factories import paid_part
+from tests.orders.factories_seller import paid_part
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from orders.shipping.services import (
     shipping_method_update,
 )
 from tests.factories import SellerProfileFactory
-from tests.orders.seller.factories import ShippingMethodFactory
+from tests.orders.factories_seller import ShippingMethodFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from orders.models import OrderEvent, OrderStatus, SellerOrder, Shipment, ShipmentEvent
 from orders.shipping.services import shipment_create
 from orders.shipping.views_carrier import SIGNATURE_TOLERANCE_SECONDS, _signature_valid, carrier_signature
-from tests.orders.seller.factories import paid_part
+from tests.orders.factories_seller import paid_part
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from catalog.models import ProductVariant
+from orders.lifecycle.services import orders_expire_unpaid
 from orders.models import OrderEvent, OrderStatus
-from orders.services import orders_expire_unpaid
 from payments.models import JournalEntry, Payment, Refund
 from payments.services import PaymentError, payment_start, payment_test_complete
 from tests.orders.factories import order_place, purchasable_variant
