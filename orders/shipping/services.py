@@ -482,7 +482,7 @@ def _shipment_locked(shipment_id: int) -> tuple[int, SellerOrder, Shipment]:
     Order.objects.select_for_update().filter(pk=order_id).values_list("pk", flat=True).get()
     part = SellerOrder.objects.select_for_update().get(pk=part_id)
     shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
-    return order_id, part, shipment
+    return part.order_id, part, shipment
 
 
 def _shipment_status_follow(shipment: Shipment) -> ShipmentEvent:
