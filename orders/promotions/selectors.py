@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from catalog.models import Category, Product
 from orders.models import Coupon, CouponRedemption, FlashSale, FlashSaleItem, SpendTier
 from orders.pricing import CouponRule, TierRule
@@ -71,13 +72,20 @@ def coupon_rule(coupon: Coupon) -> CouponRule:
 
 
 def coupon_uses_by(*, coupon_id: int, user_id: int | None, email: str) -> int:
-    """How often this shopper used the coupon: by account when signed in, else by e-mail (any case)."""
-    redemptions = CouponRedemption.objects.filter(coupon_id=coupon_id)
+    """How often this shopper used the coupon. Signed in: the account's uses, and uses as a guest with
+    the account's own e-mail. As a guest: uses with this e-mail, and the uses of the account that has it
+    — so checking out as a guest with an account's e-mail and then signed in is one shopper. E-mails
+    compare trimmed and in any case."""
+    uses = CouponRedemption.objects.filter(coupon_id=coupon_id)
     if user_id is not None:
-        return redemptions.filter(user_id=user_id).count()
-    if not email:
+        account_email = User.objects.filter(pk=user_id).values_list("email", flat=True).first() or ""
+        who = Q(user_id=user_id)
+        if account_email.strip():
+            who |= Q(user__isnull=True, email__iexact=account_email.strip())
+        return uses.filter(who).count()
+    if not email.strip():
         return 0
-    return redemptions.filter(email__iexact=email.strip()).count()
+    return uses.filter(Q(email__iexact=email.strip()) | Q(user__email__iexact=email.strip())).count()
 
 
 def coupon_problem(*, coupon: Coupon, now: datetime, currency: str, user_id: int | None, email: str) -> str:

@@ -94,6 +94,28 @@ def test_the_per_shopper_limit_refuses_a_second_use_by_the_same_email():
     assert coupon.times_used == 1
 
 
+def test_a_guest_use_with_the_accounts_email_counts_for_the_signed_in_account():
+    shopper = UserFactory(email="Shopper@Example.com")
+    coupon = CouponFactory(usage_limit_per_user=1)
+    redeem(coupon, user_id=None, email="  shopper@example.COM ")  # as a guest, the account's e-mail
+
+    with pytest.raises(CouponUnavailable, match="already used"):
+        redeem(coupon, user_id=shopper.pk, email="other@example.com")  # then signed in
+
+    assert Coupon.objects.get(pk=coupon.pk).times_used == 1
+
+
+def test_a_signed_in_use_counts_for_a_later_guest_checkout_with_the_accounts_email():
+    shopper = UserFactory(email="shopper@example.com")
+    coupon = CouponFactory(usage_limit_per_user=1)
+    redeem(coupon, user_id=shopper.pk, email="shopper@example.com")
+
+    with pytest.raises(CouponUnavailable, match="already used"):
+        redeem(coupon, user_id=None, email="SHOPPER@example.com ")
+
+    assert CouponRedemption.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
