@@ -12,13 +12,14 @@ A category edit or move refreshes the category caches and the search documents o
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -95,7 +96,7 @@ class TranslationsFormMixin(forms.ModelForm):
         """Subclasses add what is not a plain text column (an attribute's choice labels)."""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = cast("dict[str, Any]", super().clean())  # ModelForm.clean returns cleaned_data
         stored = self.instance.translations if isinstance(self.instance.translations, dict) else {}
         translations = {language: dict(wording) for language, wording in stored.items()}
         for language, _name in _translation_languages():
@@ -117,15 +118,15 @@ class TranslationsFormMixin(forms.ModelForm):
 
 
 def translations_form(
-    base: type[forms.ModelForm], model: type, fields: tuple[str, ...], **extra: Any
+    base: type[forms.ModelForm], model: type[models.Model], fields: tuple[str, ...], **extra: Any
 ) -> type:
     """``base`` with ``TranslationsFormMixin`` and one declared field per other language and field of
     ``fields`` (built per request: the languages come from the settings)."""
     declared: dict[str, Any] = {"translated_fields": fields, **extra}
     for language, language_name in _translation_languages():
         for field in fields:
-            model_field = model._meta.get_field(field)
-            form_field = model_field.formfield(required=False)
+            model_field = cast("models.Field[Any, Any]", model._meta.get_field(field))  # concrete fields only
+            form_field = cast(forms.Field, model_field.formfield(required=False))
             form_field.label = gettext("%(field)s (%(language)s)") % {
                 "field": capfirst(model_field.verbose_name),
                 "language": language_name,
@@ -141,7 +142,9 @@ class CategoryAttributeForm(TranslationsFormMixin):
     The choices themselves stay the canonical values stored on listings and used in facet URLs."""
 
     def translations_initial(self, language: str, wording: dict[str, Any]) -> None:
-        labels = wording.get("choices") if isinstance(wording.get("choices"), dict) else {}
+        labels = cast(
+            "dict[str, str]", wording.get("choices") if isinstance(wording.get("choices"), dict) else {}
+        )
         self.initial.setdefault(
             _translation_field_name("choices", language),
             "\n".join(f"{choice} {CHOICE_LABEL_SEPARATOR} {label}" for choice, label in labels.items()),
@@ -187,7 +190,7 @@ class CategoryAttributeInline(admin.TabularInline):
     extra = 0
     fields = ("code", "name", "type", "scope", "choices", "unit", "is_required", "is_facet", "position")
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:  # type: ignore[override]
         names = list(self.fields)
         for language, _name in _translation_languages():
             names += [_translation_field_name("name", language), _translation_field_name("choices", language)]

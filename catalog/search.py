@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
+from typing import cast
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
@@ -139,10 +140,16 @@ def search_vocabulary() -> frozenset[str]:
     from catalog.listing_cache import listing_version, memo_forget, memo_get
 
     version = listing_version()
-    cached = memo_get(VOCABULARY_KEY, lambda: (version, _vocabulary_load()), seconds=VOCABULARY_SECONDS)
+    cached = cast(
+        "tuple[object, frozenset[str]]",
+        memo_get(VOCABULARY_KEY, lambda: (version, _vocabulary_load()), seconds=VOCABULARY_SECONDS),
+    )
     if cached[0] != version:
         memo_forget(VOCABULARY_KEY)
-        cached = memo_get(VOCABULARY_KEY, lambda: (version, _vocabulary_load()), seconds=VOCABULARY_SECONDS)
+        cached = cast(
+            "tuple[object, frozenset[str]]",
+            memo_get(VOCABULARY_KEY, lambda: (version, _vocabulary_load()), seconds=VOCABULARY_SECONDS),
+        )
     return cached[1]
 
 
@@ -244,5 +251,6 @@ def _titles_corrected_basic(queryset: QuerySet[Product], *, query: str, limit: i
     for word in query.split()[:5]:
         corrected = (word_corrections(word, vocabulary=vocabulary) or [word.lower()])[0]
         found = _qs_search_basic(queryset, words=[corrected], query=corrected)
-        titles += found.order_by("-relevance", "title").values_list("title", flat=True)[:limit]
+        # "relevance" is annotated by _qs_search_basic, which the Django plugin cannot see through.
+        titles += found.order_by("-relevance", "title").values_list("title", flat=True)[:limit]  # type: ignore[misc]
     return list(dict.fromkeys(titles))[:limit]

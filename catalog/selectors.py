@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -326,7 +327,8 @@ def _attribute_facets(
     by_code: dict[str, list[FacetValue]] = {attribute.code: [] for attribute in facet_attributes}
     types = {attribute.code: attribute.type for attribute in facet_attributes}
     choice_labels = {attribute.code: dict(attribute.choice_labels) for attribute in facet_attributes}
-    for row in sorted(rows, key=lambda r: (-r["count"], str(r["value"]))):
+    value_rows = cast("Iterable[dict[str, Any]]", rows)  # .values() rows; the union hides it from mypy
+    for row in sorted(value_rows, key=lambda r: (-r["count"], str(r["value"]))):
         values = by_code[row["facet"]]
         value = str(row["value"])
         if len(values) < ATTRIBUTE_FACET_LIMIT and value != "":
