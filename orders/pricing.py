@@ -288,8 +288,9 @@ def _work_lines(lines: Sequence[PricingLine]) -> list[_Work]:
     """1. flash sales: a line's unit price is its flash price when that is lower."""
     work: list[_Work] = []
     for line in lines:
-        flash = line.flash_price is not None and 0 <= line.flash_price < line.unit_price
-        unit = line.flash_price if flash else line.unit_price
+        flash, unit = False, line.unit_price
+        if line.flash_price is not None and 0 <= line.flash_price < line.unit_price:
+            flash, unit = True, line.flash_price
         w = _Work(
             line=line,
             unit_price=unit,

@@ -14,6 +14,7 @@ from catalog.selectors import CART_VARIANT_FIELDS, category_ancestor_ids, produc
 from orders.models import CartLine
 
 if TYPE_CHECKING:
+    from accounts.models import SellerProfile
     from orders import pricing
     from orders.promotions.selectors import PromotionInputs
 
@@ -47,7 +48,7 @@ class CartItem:
 
 @dataclass
 class SellerGroup:
-    seller: object
+    seller: SellerProfile
     items: list[CartItem]
     shipping_methods: list = field(default_factory=list)
     shipping_method_id: int | None = None

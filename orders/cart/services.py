@@ -13,6 +13,7 @@ import hashlib
 import logging
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -31,6 +32,11 @@ from orders.lifecycle import notifications
 from orders.lifecycle.reasons import ReasonCode
 from orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, OrderStatus, SellerOrder
 from orders.services_stock import StockState, stock_reserve
+
+if TYPE_CHECKING:
+    from catalog.models import ProductVariant
+    from orders.cart.selectors import CartItem
+    from orders.pricing import Adjustment, CartPricing
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +68,9 @@ def cart_create(*, user_id: int | None) -> Cart:
     return cart
 
 
-def _variant_for_cart(variant_id: int):
+def _variant_for_cart(variant_id: int) -> ProductVariant:
     variant = variant_map_for_cart(variant_ids=[variant_id]).get(variant_id)
-    if variant is None or not variant.purchasable:
+    if variant is None or not variant.purchasable:  # type: ignore[attr-defined]  # set by variant_map_for_cart
         raise CartError(_("This product is not available."), extra={"variant": ["not available"]})
     if variant.currency != settings.DEFAULT_CURRENCY:
         raise CartError(_("This product is sold in another currency."), extra={"variant": ["currency"]})
@@ -126,7 +132,7 @@ def cart_quantities_set(*, cart_id: int, quantities: dict[int, int]) -> tuple[li
         line = lines[variant_id]
         variant = variants.get(variant_id)
         allowed = min(quantity, variant.stock if variant is not None else 0, CART_MAX_QUANTITY)
-        if allowed <= 0:
+        if allowed <= 0 or variant is None:  # no SKU: allowed is 0 already
             line.delete()
             removed.append(variant_id)
             capped = capped or quantity > 0
@@ -219,7 +225,7 @@ def checkout_place(
     cart_id: int,
     buyer_id: int | None,
     email: str,
-    shipping_address: dict,
+    shipping_address: dict[str, Any],
     shipping_choice: dict[int, int],
     coupon_code: str,
     expected_total: int | None,
@@ -292,7 +298,7 @@ def _checkout_digest(*, owner: str, idempotency_key: str) -> str:
     return idempotency_digest(owner=owner, key=idempotency_key)
 
 
-def _checkout_address(shipping_address: dict) -> dict[str, str]:
+def _checkout_address(shipping_address: dict[str, Any]) -> dict[str, str]:
     address = {key: str(shipping_address.get(key, "") or "").strip()[:200] for key in ADDRESS_FIELDS}
     missing = [key for key in ADDRESS_REQUIRED if not address[key]]
     if missing:
@@ -339,6 +345,7 @@ def _checkout_promotions_check(*, summary: CartSummary, coupon_code: str) -> Non
     if coupon_code and summary.coupon_error:
         raise CheckoutError(summary.coupon_error, extra={"coupon_code": [summary.coupon_error]})
     pricing = summary.pricing
+    assert pricing is not None  # noqa: S101 - _checkout_cart_check passed: every item is priced
     if coupon_code and pricing.coupon_problem:
         message = (
             _("Your cart does not reach the coupon's minimum spend.")
@@ -349,6 +356,7 @@ def _checkout_promotions_check(*, summary: CartSummary, coupon_code: str) -> Non
 
 
 def _checkout_total_check(*, summary: CartSummary, expected_total: int | None) -> None:
+    assert summary.pricing is not None  # noqa: S101 - _checkout_cart_check passed: every item is priced
     total = summary.pricing.total
     if expected_total is not None and expected_total != total:
         raise PriceChanged(
@@ -364,12 +372,24 @@ def _checkout_total_check(*, summary: CartSummary, expected_total: int | None) -
 
 
 @transaction.atomic
-def _order_write(*, summary, buyer_id, email, address, coupon_code, digest, language, now) -> Order:
+def _order_write(
+    *,
+    summary: CartSummary,
+    buyer_id: int | None,
+    email: str,
+    address: dict[str, str],
+    coupon_code: str,
+    digest: str,
+    language: str,
+    now: datetime,
+) -> Order:
     """The order's rows, its stock, flash units and coupon use, in one transaction that first claims
     the cart (see ``checkout_place``)."""
     items = {item.line.variant_id: item for item in summary.items}
+    assert summary.cart_id is not None  # noqa: S101 - checkout_place checked the cart has items
     _cart_consume(cart_id=summary.cart_id, digest=digest, variant_ids=list(items))
     pricing = summary.pricing
+    assert pricing is not None  # noqa: S101 - checkout_place checked every item is priced
     order = _order_create(
         summary=summary,
         buyer_id=buyer_id,
@@ -429,8 +449,19 @@ def _cart_consume(*, cart_id: int, digest: str, variant_ids: list[int]) -> None:
     )
 
 
-def _order_create(*, summary, buyer_id, email, address, coupon_code, digest, language, now) -> Order:
+def _order_create(
+    *,
+    summary: CartSummary,
+    buyer_id: int | None,
+    email: str,
+    address: dict[str, str],
+    coupon_code: str,
+    digest: str,
+    language: str,
+    now: datetime,
+) -> Order:
     pricing = summary.pricing
+    assert pricing is not None  # noqa: S101 - checkout_place checked every item is priced
     return Order.objects.create(
         number=_order_number(),
         buyer_id=buyer_id,
@@ -452,7 +483,7 @@ def _order_create(*, summary, buyer_id, email, address, coupon_code, digest, lan
     )
 
 
-def _seller_orders_create(*, order: Order, pricing, now: datetime) -> list[SellerOrder]:
+def _seller_orders_create(*, order: Order, pricing: CartPricing, now: datetime) -> list[SellerOrder]:
     return SellerOrder.objects.bulk_create(
         [
             SellerOrder(
@@ -473,7 +504,9 @@ def _seller_orders_create(*, order: Order, pricing, now: datetime) -> list[Selle
     )
 
 
-def _order_lines_build(*, parts: list[SellerOrder], pricing, items: dict) -> list[OrderLine]:
+def _order_lines_build(
+    *, parts: list[SellerOrder], pricing: CartPricing, items: dict[int, CartItem]
+) -> list[OrderLine]:
     lines: list[OrderLine] = []
     for part in parts:
         for line_pricing in (lp for lp in pricing.lines if lp.seller_id == part.seller_id):
@@ -502,12 +535,20 @@ def _order_lines_build(*, parts: list[SellerOrder], pricing, items: dict) -> lis
     return lines
 
 
-def _order_claims_take(*, order: Order, lines: list[OrderLine], pricing, buyer_id, email, now) -> None:
+def _order_claims_take(
+    *,
+    order: Order,
+    lines: list[OrderLine],
+    pricing: CartPricing,
+    buyer_id: int | None,
+    email: str,
+    now: datetime,
+) -> None:
     """Reserve the stock (SKU order), claim the flash-sale units and redeem the coupon use."""
     from orders.promotions.services import coupon_redeem, flash_sale_claim
 
     stock_reserve(
-        quantities=[(line.variant_id, line.quantity) for line in lines],
+        quantities=[(cast(int, line.variant_id), line.quantity) for line in lines],  # just written with a SKU
         order_number=order.number,
         actor_id=buyer_id,
     )
@@ -525,7 +566,7 @@ def _order_claims_take(*, order: Order, lines: list[OrderLine], pricing, buyer_i
         )
 
 
-def _adjustment_json(adjustment) -> dict:
+def _adjustment_json(adjustment: Adjustment) -> dict[str, str | int | None]:
     return {
         "kind": adjustment.kind,
         "label": adjustment.label,

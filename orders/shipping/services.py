@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -479,7 +480,7 @@ def _shipment_locked(shipment_id: int) -> tuple[int, SellerOrder, Shipment]:
         raise ApplicationError(_("This shipment does not exist."))
     # Order, then part (as the transition service), then the shipment: updates of two parcels of one part
     # are serialised, so the last one to arrive sees the other delivered.
-    Order.objects.select_for_update().filter(pk=order_id).values_list("pk", flat=True).get()
+    Order.objects.select_for_update().filter(pk=cast(int, order_id)).values_list("pk", flat=True).get()
     part = SellerOrder.objects.select_for_update().get(pk=part_id)
     shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
     return part.order_id, part, shipment
