@@ -13,11 +13,12 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any, TypedDict, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Manager, Model, Q
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -34,6 +35,21 @@ CODE_MAX_LENGTH = 40
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 Errors = dict[str, list[str]]
+_M = TypeVar("_M", bound=Model)
+
+
+class _CouponRules(TypedDict):
+    """The fields ``coupon_create`` and ``coupon_update`` check and set the same way."""
+
+    kind: str
+    percent_off: int | None
+    amount_off: int | None
+    min_spend_amount: int
+    scope: str
+    usage_limit_total: int | None
+    usage_limit_per_user: int | None
+    starts_at: datetime
+    ends_at: datetime | None
 
 
 class CouponUnavailable(ApplicationError):
@@ -54,7 +70,7 @@ def _raise_if(errors: Errors) -> None:
         raise ApplicationError(first, extra=errors)
 
 
-def _full_clean(obj, *, exclude: Collection[str] = ()) -> None:
+def _full_clean(obj: Model, *, exclude: Collection[str] = ()) -> None:
     try:
         obj.full_clean(exclude=list(exclude))
     except ValidationError as exc:
@@ -188,13 +204,16 @@ def coupon_check(
     """The rules a coupon must meet, as {field: [message]} (empty when it meets them all)."""
     errors: Errors = {}
     code = code.strip()
+    taken = Coupon.objects.filter(code__iexact=code)
+    if coupon_id is not None:
+        taken = taken.exclude(pk=coupon_id)
     if not code:
         errors["code"] = [_("Enter a code.")]
     elif len(code) > CODE_MAX_LENGTH or not CODE_RE.match(code):
         errors["code"] = [
             _("Use up to %(n)d letters, digits, hyphens or underscores.") % {"n": CODE_MAX_LENGTH}
         ]
-    elif Coupon.objects.filter(code__iexact=code).exclude(pk=coupon_id).exists():
+    elif taken.exists():
         errors["code"] = [_("This code is already taken. Choose another one.")]
     if kind == Coupon.Kind.PERCENT:
         if percent_off is None or not 1 <= percent_off <= 100:
@@ -296,7 +315,7 @@ def coupon_create(
     currency: str | None = None,
 ) -> Coupon:
     """A new coupon of a shop (``seller_id``) or of the platform (``seller_id`` None, operators only)."""
-    rules = {
+    rules: _CouponRules = {
         "kind": kind,
         "percent_off": percent_off,
         "amount_off": amount_off,
@@ -319,7 +338,7 @@ def coupon_create(
     return coupon
 
 
-def _locked(queryset, *, seller_id: int | None, pk: int, what: str):
+def _locked(queryset: Manager[_M], *, seller_id: int | None, pk: int, what: str) -> _M:
     rows = queryset.select_for_update().filter(pk=pk)
     rows = rows.filter(seller__isnull=True) if seller_id is None else rows.filter(seller_id=seller_id)
     obj = rows.first()
@@ -352,7 +371,7 @@ def coupon_update(
     """Change a coupon of this seller (``PromotionNotFound`` for anyone else's). Its use count is kept;
     the total limit cannot go below it."""
     coupon = _locked(Coupon.objects, seller_id=seller_id, pk=coupon_id, what=_("coupon"))
-    rules = {
+    rules: _CouponRules = {
         "kind": kind,
         "percent_off": percent_off,
         "amount_off": amount_off,
@@ -437,7 +456,12 @@ def _flash_items_resolve(
 
 
 def _flash_sale_check(
-    *, seller_id: int | None, name: str, starts_at: datetime | None, ends_at: datetime | None, items
+    *,
+    seller_id: int | None,
+    name: str,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    items: Sequence[FlashSaleItemInput],
 ) -> list[tuple[ProductVariant, FlashSaleItemInput]]:
     errors: Errors = {}
     if not name.strip():
@@ -527,7 +551,7 @@ def flash_sale_update(
     removed = [item for variant_id, item in existing.items() if variant_id not in kept]
     sold_removed = [item.variant.sku for item in removed if item.sold_count > 0]
     if row_errors or sold_removed:
-        extra: dict = {"rows": row_errors} if row_errors else {}
+        extra: dict[str, Any] = {"rows": row_errors} if row_errors else {}
         message = _("Check the SKU rows.")
         if sold_removed:
             message = _("Units of %(skus)s were sold at the sale price: keep them in the sale.") % {
