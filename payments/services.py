@@ -31,7 +31,7 @@ from common.domain_events import publish
 from common.exceptions import ApplicationError
 from common.money import Money
 from orders.lifecycle.reasons import ReasonCode, choice_param, money_param, reason_stored_text
-from orders.lifecycle.services import order_payment_confirmed
+from orders.lifecycle.services import order_payment_confirmed, seller_order_refunded_close
 from orders.models import Order, OrderLine, OrderStatus, SellerOrder
 from payments import ledger
 from payments.commissions import RefundedSoFar, order_allocate, refund_split, seller_order_refunded
@@ -741,6 +741,24 @@ def _refund_settle_locked(
         _refund_restock(refund, order_id=payment.order_id)
     _refund_note(refund, succeeded=True)
     _refund_settled_publish(refund, payment, succeeded=True)
+    if refund.seller_order_id is not None:
+        # After this commit and outside the payment's lock: the order's locks come first (order, part,
+        # then payment is the one lock order), so the part is closed in a transaction of its own.
+        part_id = refund.seller_order_id
+        transaction.on_commit(lambda: seller_order_close_if_refunded(seller_order_id=part_id))
+
+
+def seller_order_close_if_refunded(*, seller_order_id: int) -> bool:
+    """A seller order whose succeeded refunds cover its whole total leaves the shipping flow (see
+    ``orders.lifecycle.services.seller_order_refunded_close``). Returns whether it was closed."""
+    total = SellerOrder.objects.values_list("total_amount", flat=True).get(pk=seller_order_id)
+    refunds = Refund.objects.filter(seller_order_id=seller_order_id, status=Refund.Status.SUCCEEDED)
+    if (refunds.aggregate(amount=Sum("amount"))["amount"] or 0) < total:
+        return False
+    closed = seller_order_refunded_close(
+        seller_order_id=seller_order_id, stock_restocked=refunds.filter(restock=True).exists()
+    )
+    return closed is not None
 
 
 def _refund_settled_publish(refund: Refund, payment: Payment, *, succeeded: bool) -> None:

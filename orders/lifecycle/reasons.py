@@ -41,6 +41,7 @@ class ReasonCode(StrEnum):
     PAYMENT_DISPUTED = "payment_disputed"
     REFUNDED_AT_PROVIDER = "refunded_at_provider"
     SECOND_PAYMENT = "second_payment"
+    REFUNDED_IN_FULL = "refunded_in_full"
 
 
 REASONS: dict[str, Promise] = {
@@ -59,6 +60,7 @@ REASONS: dict[str, Promise] = {
     ),
     ReasonCode.REFUNDED_AT_PROVIDER: _("Refunded at the payment provider (not through the marketplace)."),
     ReasonCode.SECOND_PAYMENT: _("A second payment for an order already paid."),
+    ReasonCode.REFUNDED_IN_FULL: _("Refunded in full before it was shipped: there is nothing left to send."),
 }
 
 

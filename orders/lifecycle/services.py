@@ -86,6 +86,26 @@ def seller_order_receipt_confirm(*, seller_order_id: int, user_id: int | None) -
     )
 
 
+@transaction.atomic
+def seller_order_refunded_close(*, seller_order_id: int, stock_restocked: bool) -> SellerOrder | None:
+    """A part refunded in full before it was shipped leaves the shipping flow: it is cancelled by the
+    system with the refund as its reason, so the seller is no longer asked to ship it and the shopper
+    can no longer cancel it (both see it on the timeline). Its units go back on the shelf unless the
+    refund already restocked them. A part already shipped, delivered or cancelled is left as it is
+    (returns of shipped goods are the after-sales flow). Called by the payments app once the refund
+    that completed it has settled."""
+    status = SellerOrder.objects.filter(pk=seller_order_id).values_list("status", flat=True).first()
+    if status not in (OrderStatus.PAID, OrderStatus.PROCESSING):
+        return None
+    return seller_order_transition(
+        seller_order_id=seller_order_id,
+        to_status=OrderStatus.CANCELLED,
+        actor_kind=Actor.SYSTEM,
+        reason_code=ReasonCode.REFUNDED_IN_FULL,
+        return_stock=not stock_restocked,
+    )
+
+
 def orders_expire_unpaid(*, now: datetime) -> int:
     """Cancel orders whose payment window has passed; their stock, flash-sale units and coupon use go back.
     Each order in its own transaction, so one failure does not hold back the rest."""

@@ -133,10 +133,13 @@ def seller_order_transition(
     data: dict | None = None,
     reason_code: str = "",
     reason_params: dict | None = None,
+    return_stock: bool = True,
 ) -> SellerOrder:
     """Lock the order then the part (always in that order, so two moves of one order cannot deadlock),
     check both tables, save, record the event, keep the order's status in step and schedule e-mails.
-    ``reason`` is what a person typed; a system move gives ``reason_code`` (``orders.lifecycle.reasons``) instead."""
+    ``reason`` is what a person typed; a system move gives ``reason_code`` (``orders.lifecycle.reasons``) instead.
+    ``return_stock=False``: a cancellation whose units are already back on the shelf (a refund restocked
+    them) does not put them back a second time."""
     why = _Why.of(reason=reason, code=reason_code, params=reason_params)
     order_id = SellerOrder.objects.values_list("order_id", flat=True).get(pk=seller_order_id)
     order = Order.objects.select_for_update().get(pk=order_id)
@@ -152,6 +155,7 @@ def seller_order_transition(
         actor_id=actor_id,
         why=why,
         data=data,
+        return_stock=return_stock,
     )
     _order_status_sync(order=order, actor_kind=actor_kind, actor_id=actor_id, why=why)
     return part
@@ -227,6 +231,7 @@ def _apply(
     actor_id: int | None,
     why: _Why,
     data: dict | None,
+    return_stock: bool = True,
 ) -> None:
     from orders import (
         services_stock,
@@ -256,7 +261,7 @@ def _apply(
     part.save(update_fields=fields)
     if to_status == Status.PAID:
         services_stock.seller_order_stock_commit(seller_order_id=part.pk)
-    elif to_status == Status.CANCELLED:
+    elif to_status == Status.CANCELLED and return_stock:
         services_stock.seller_order_stock_return(seller_order_id=part.pk, order_number=order.number)
     OrderEvent.objects.create(
         order=order,
