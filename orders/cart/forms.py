@@ -22,8 +22,11 @@ class CheckoutForm(AddressForm):
     expected_total = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, addresses=(), groups=(), **kwargs):
+    def __init__(self, *args, addresses=(), groups=(), placing: bool = True, **kwargs):
+        """``placing=False``: the shopper only updates the totals (a coupon, a shipping method), so the
+        address and e-mail they have not filled in yet are not asked for."""
         super().__init__(*args, **kwargs)
+        self.placing = placing
         del self.fields["label"]
         self.addresses = {a.pk: a for a in addresses}
         if self.addresses:
@@ -48,17 +51,20 @@ class CheckoutForm(AddressForm):
             self.shipping_fields.append((group, name))
 
     def full_clean(self):
-        # With a saved address chosen, the address fields below are not needed.
-        if self.is_bound and self.data.get("saved_address") and "saved_address" in self.fields:
+        # With a saved address chosen, or when only the totals are updated, the address is not needed.
+        saved = self.is_bound and self.data.get("saved_address") and "saved_address" in self.fields
+        if saved or not self.placing:
             for key in ("full_name", "line1", "line2", "city", "region", "postal_code", "country", "phone"):
                 self.fields[key].required = False
+        if not self.placing:
+            self.fields["email"].required = False
         super().full_clean()
 
     def clean_coupon_code(self) -> str:
         return self.cleaned_data["coupon_code"].strip().upper()
 
     def clean_country(self) -> str:
-        if not self.cleaned_data.get("country") and self.data.get("saved_address"):
+        if not self.cleaned_data.get("country") and (self.data.get("saved_address") or not self.placing):
             return ""
         return super().clean_country()
 

@@ -182,13 +182,14 @@ class CheckoutView(TemplateView):
             messages.info(request, _("Your cart is empty."))
             return redirect("orders:cart")
         addresses = self._addresses()
-        form = CheckoutForm(request.POST, addresses=addresses, groups=first.groups)
+        placing = request.POST.get("action") == "place"
+        form = CheckoutForm(request.POST, addresses=addresses, groups=first.groups, placing=placing)
         valid = form.is_valid()
         coupon_code = (
             form.cleaned_data.get("coupon_code", "") if valid else request.POST.get("coupon_code", "")
         )
         shipping_choice = form.shipping_choice() if valid else {}
-        if valid and request.POST.get("action") == "place":
+        if valid and placing:
             _track(request, "checkout_step", step="place")
             try:
                 order, _created = services.checkout_place(
@@ -208,7 +209,7 @@ class CheckoutView(TemplateView):
             else:
                 guest_remember(request, order.number)
                 return redirect("orders:order-pay", number=order.number)
-        elif request.POST.get("action") != "place":
+        elif not placing:
             _track(request, "checkout_step", step="review")
         # Re-render with the totals as they are now (priced only here: a placed order has been priced by
         # the checkout service already), and a fresh expected total to confirm.
@@ -220,7 +221,7 @@ class CheckoutView(TemplateView):
         )
         data = request.POST.copy()
         data["expected_total"] = str(summary.pricing.total) if summary.pricing else ""
-        rebound = CheckoutForm(data, addresses=addresses, groups=summary.groups)
+        rebound = CheckoutForm(data, addresses=addresses, groups=summary.groups, placing=placing)
         rebound.is_valid()
         for error in form.non_field_errors():
             rebound.add_error(None, error)

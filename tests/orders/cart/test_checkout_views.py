@@ -16,6 +16,7 @@ from orders.models import CartLine, Order, OrderEvent, OrderStatus, ShippingMeth
 from payments.models import Payment
 from tests.factories import AddressFactory, SellerProfileFactory, UserFactory
 from tests.orders.factories import ADDRESS, cart_with_lines, purchasable_variant
+from tests.orders.factories_promotions import CouponFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -335,4 +336,24 @@ def test_another_sellers_shipping_method_is_refused_with_a_visible_message_and_n
 
     assert response.status_code == 200
     assert "Choose one of the shipping methods offered." in response.content.decode()
+    assert Order.objects.count() == 0
+
+
+def test_applying_a_coupon_before_the_address_is_filled_asks_for_nothing_else(client):
+    seller = SellerProfileFactory()
+    CouponFactory(seller=seller, code="TEN")
+    cart = cart_with_lines(lines=[(purchasable_variant(seller=seller, price=2000), 1)])
+    session = client.session
+    session["cart_id"] = cart.pk  # a guest's cart, as the cart page keeps it
+    session.save()
+
+    response = client.post(
+        reverse("orders:checkout"),
+        {"coupon_code": "ten", "idempotency_key": uuid.uuid4().hex, "expected_total": "", "action": "update"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {}
+    assert response.context["summary"].pricing.discount > 0
+    assert "This field is required." not in response.content.decode()
     assert Order.objects.count() == 0
