@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -15,10 +16,15 @@ from common.exceptions import ApplicationError
 from orders.models import Coupon
 from orders.promotions.services import CODE_MAX_LENGTH, COUNT_MAX, FLASH_ITEMS_MAX, FlashSaleItemInput
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-def _money_field(label, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
+def _money_field(
+    label: _StrOrPromise, *, required: bool = True, help_text: _StrOrPromise = ""
+) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         required=required,
@@ -30,7 +36,9 @@ def _money_field(label, *, required: bool = True, help_text: str = "") -> forms.
     )
 
 
-def _datetime_field(label, *, required: bool = True, help_text: str = "") -> forms.DateTimeField:
+def _datetime_field(
+    label: _StrOrPromise, *, required: bool = True, help_text: _StrOrPromise = ""
+) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,
@@ -116,12 +124,14 @@ class CouponForm(forms.Form):
 
     def __init__(self, *args, seller_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["categories"].queryset = Category.objects.filter(is_active=True).order_by("path")
+        categories = cast(forms.ModelMultipleChoiceField, self.fields["categories"])
+        categories.queryset = Category.objects.filter(is_active=True).order_by("path")
         # Only the seller's own listings are choices: anyone else's id fails validation.
-        self.fields["products"].queryset = Product.objects.filter(seller_id=seller_id).order_by("title", "pk")
+        products = cast(forms.ModelMultipleChoiceField, self.fields["products"])
+        products.queryset = Product.objects.filter(seller_id=seller_id).order_by("title", "pk")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast("dict[str, Any]", super().clean())  # Form.clean returns cleaned_data
         kind, scope = data.get("kind"), data.get("scope")
         if (
             kind == Coupon.Kind.PERCENT
@@ -179,8 +189,8 @@ class FlashSaleForm(forms.Form):
     starts_at = _datetime_field(_("Starts at"))
     ends_at = _datetime_field(_("Ends at"))
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast("dict[str, Any]", super().clean())  # Form.clean returns cleaned_data
         starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", _("The end must be after the start."))
@@ -206,7 +216,8 @@ class FlashSaleItemForm(forms.Form):
 class BaseFlashSaleItemFormSet(forms.BaseFormSet):
     def filled_forms(self) -> list[FlashSaleItemForm]:
         """The rows with data, in order (untouched blank rows are skipped)."""
-        return [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+        # _should_delete_form: Django's own BaseFormSet helper, which the stubs leave out
+        return [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]  # type: ignore[attr-defined]
 
     def clean(self) -> None:
         if any(self.errors):
@@ -215,8 +226,15 @@ class BaseFlashSaleItemFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("Add at least one SKU."))
 
 
-FlashSaleItemFormSet = forms.formset_factory(
-    FlashSaleItemForm, formset=BaseFlashSaleItemFormSet, extra=3, max_num=FLASH_ITEMS_MAX, validate_max=True
+FlashSaleItemFormSet = cast(
+    type[BaseFlashSaleItemFormSet],  # formset_factory returns a subclass of the formset given
+    forms.formset_factory(
+        FlashSaleItemForm,
+        formset=BaseFlashSaleItemFormSet,
+        extra=3,
+        max_num=FLASH_ITEMS_MAX,
+        validate_max=True,
+    ),
 )
 
 
@@ -239,8 +257,8 @@ class SpendTierForm(forms.Form):
 
     FIELD_MAP = {"threshold_amount": "threshold", "discount_amount": "discount"}
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast("dict[str, Any]", super().clean())  # Form.clean returns cleaned_data
         threshold, discount = data.get("threshold"), data.get("discount")
         if threshold is not None and threshold <= 0:
             self.add_error("threshold", _("Enter an amount above 0."))

@@ -4,7 +4,7 @@ text to plain text, and its refusals are put back on these forms with ``service_
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.text import format_lazy
@@ -17,6 +17,9 @@ from orders.reviews.services import (
     REPLY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
 )
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 RATING_CHOICES = [
     (1, _("1 star — poor")),
@@ -41,11 +44,11 @@ class PlainTextField(forms.CharField):
     textarea submits CRLF)."""
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
+        text = cast(str, super().to_python(value))  # the empty value is "" (empty_value is not set)
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _rating_field(label: str) -> forms.TypedChoiceField:
+def _rating_field(label: _StrOrPromise) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         choices=RATING_CHOICES,

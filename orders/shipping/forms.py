@@ -4,7 +4,9 @@ rules and its refusals are put back on these forms."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +15,13 @@ from catalog.forms import PRICE_MAX, _major, _minor
 from orders.models import OrderLine, Shipment, ShippingMethod
 from orders.shipping.services import CARRIER_MAX_LENGTH, DELIVERY_DAYS_MAX, POSITION_MAX, TRACKING_STATUSES
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
-def _money_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
+
+def _money_field(
+    label: _StrOrPromise, *, required: bool = True, help_text: _StrOrPromise = ""
+) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         required=required,
@@ -55,8 +62,8 @@ class ShippingMethodForm(forms.Form):
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast("dict[str, Any]", super().clean())  # Form.clean returns cleaned_data
         low, high = data.get("delivery_days_min"), data.get("delivery_days_max")
         if low is not None and high is not None and low > high:
             self.add_error(
@@ -105,24 +112,25 @@ class ShipmentCreateForm(forms.Form):
 
     QUANTITY_PREFIX = "quantity_"
 
-    def __init__(self, *args, lines: list[OrderLine] = (), **kwargs) -> None:
+    def __init__(self, *args, lines: Sequence[OrderLine] = (), **kwargs) -> None:
         """``lines``: the part's lines, each with ``remaining_quantity`` (see ``seller_order_get``)."""
         super().__init__(*args, **kwargs)
         self.line_fields: list[tuple[OrderLine, str]] = []
         for line in lines:
-            if line.remaining_quantity <= 0:
+            remaining: int = line.remaining_quantity  # type: ignore[attr-defined]  # set by seller_order_get
+            if remaining <= 0:
                 continue
             name = f"{self.QUANTITY_PREFIX}{line.pk}"
             self.fields[name] = forms.IntegerField(
                 label=_("Units of %(sku)s to ship") % {"sku": line.sku},
                 min_value=0,
-                max_value=line.remaining_quantity,
-                initial=line.remaining_quantity,
+                max_value=remaining,
+                initial=remaining,
             )
             self.line_fields.append((line, name))
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast("dict[str, Any]", super().clean())  # Form.clean returns cleaned_data
         if self.line_fields and not any(data.get(name) for _line, name in self.line_fields):
             raise forms.ValidationError(_("Choose at least one item to ship."), code="empty")
         return data
