@@ -357,3 +357,17 @@ def test_applying_a_coupon_before_the_address_is_filled_asks_for_nothing_else(cl
     assert response.context["summary"].pricing.discount > 0
     assert "This field is required." not in response.content.decode()
     assert Order.objects.count() == 0
+
+
+def test_the_pay_page_lists_each_shops_shipping_with_the_items(client):
+    user = UserFactory()
+    seller = SellerProfileFactory()
+    ShippingMethod.objects.create(seller=seller, name="Parcel post", flat_amount=450)
+    cart_with_lines(user=user, lines=[(purchasable_variant(seller=seller, price=2500), 1)])
+    client.force_login(user)
+    page = client.get(reverse("orders:checkout"))
+
+    placed = client.post(reverse("orders:checkout"), _form(page.context["form"].initial["expected_total"]))
+    html = client.get(placed["Location"]).content.decode()
+
+    assert "Shipping (Parcel post) — $4.50" in html
