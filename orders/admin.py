@@ -12,6 +12,8 @@ changed them.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -347,8 +349,8 @@ class ShippingMethodAdminForm(ServiceModelForm):
             for name in ("flat_amount", "per_kg_amount", "free_over_amount"):
                 self.initial[name] = major(getattr(self.instance, name), self.instance.currency)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast("dict[str, Any]", super().clean())  # ModelForm.clean returns cleaned_data
         currency = self._currency()
         self.amounts = {
             name: self.minor(name, currency) for name in ("flat_amount", "per_kg_amount", "free_over_amount")

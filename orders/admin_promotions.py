@@ -11,6 +11,7 @@ point at promotions). Every change keeps a history row naming the operator.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -50,9 +51,9 @@ def _owner_id(form: ServiceModelForm) -> int | None:
 
 
 class _PromotionAdmin(ServiceHistoryAdmin):
-    list_filter = ("is_active",)
+    list_filter: tuple[str, ...] = ("is_active",)
     list_select_related = ("seller",)
-    raw_id_fields = ("seller",)
+    raw_id_fields: tuple[str, ...] = ("seller",)
     actions = ["stop"]
     owner_fields: tuple[str, ...] = OWNER_FIELDS
 
@@ -121,10 +122,10 @@ class CouponAdminForm(ServiceModelForm):
             self.initial["amount_off"] = major(self.instance.amount_off, currency)
             self.initial["min_spend_amount"] = major(self.instance.min_spend_amount, currency)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast("dict[str, Any]", super().clean())  # ModelForm.clean returns cleaned_data
         currency = _currency_clean(self)
-        self.amounts = {
+        self.amounts: dict[str, Any] = {
             "amount_off": self.minor("amount_off", currency),
             "min_spend_amount": self.minor("min_spend_amount", currency) or 0,
             "currency": currency,
@@ -320,10 +321,10 @@ class SpendTierAdminForm(ServiceModelForm):
             self.initial["threshold_amount"] = major(self.instance.threshold_amount, currency)
             self.initial["discount_amount"] = major(self.instance.discount_amount, currency)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast("dict[str, Any]", super().clean())  # ModelForm.clean returns cleaned_data
         currency = _currency_clean(self)
-        self.amounts = {
+        self.amounts: dict[str, Any] = {
             "threshold_amount": self.minor("threshold_amount", currency),
             "discount_amount": self.minor("discount_amount", currency),
             "currency": currency,

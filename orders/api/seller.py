@@ -10,7 +10,7 @@ write goes through ``orders.shipping.services`` / ``orders.reviews.services``, w
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404
 from django.utils import timezone
@@ -125,7 +125,7 @@ class SellerOrderDetailSerializer(_SellerOrderBaseSerializer):
     @extend_schema_field(TimelineEventSerializer(many=True))
     def get_timeline(self, part: SellerOrder) -> list[dict[str, Any]]:
         events = order_selectors.seller_order_timeline(seller_order=part)
-        return TimelineEventSerializer(events, many=True).data
+        return cast("list[dict[str, Any]]", TimelineEventSerializer(events, many=True).data)  # many: a list
 
 
 # --- views ----------------------------------------------------------------------------------------------
@@ -242,7 +242,7 @@ class SellerShipmentCreateApi(SellerApi):
             many=True,
             required=False,
             allow_empty=False,
-            max_length=200,
+            max_length=200,  # type: ignore[call-arg]  # many=True passes it on to the ListSerializer
             help_text=gettext_lazy("What goes in this parcel; leave out to ship everything not yet shipped."),
         )
 
@@ -267,7 +267,7 @@ class SellerShipmentCreateApi(SellerApi):
         quantities = None
         if "lines" in data:
             line_ids = {line.pk for line in part.lines.all()}
-            unknown = {
+            unknown: dict[Any, Any] = {
                 index: {"order_line": [_("Not an item of this order.")]}
                 for index, row in enumerate(data["lines"])
                 if row["order_line"] not in line_ids

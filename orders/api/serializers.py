@@ -6,7 +6,7 @@ strings documented as named enums (``OrderStatus``, ``ShipmentStatus``...).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -89,7 +89,7 @@ class AdjustmentSerializer(serializers.Serializer):
     kind = serializers.CharField(
         help_text=_("flash_sale, seller_tier, coupon, platform_tier, shipping, free_shipping or tax.")
     )
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the API field, not Field.label
     amount = serializers.IntegerField(help_text=_("Minor units; discounts are positive and subtracted."))
 
 
@@ -210,7 +210,7 @@ class CartSerializer(serializers.Serializer):
     def get_adjustments(self, summary: CartSummary) -> list[dict[str, Any]]:
         if summary.pricing is None:
             return []
-        return AdjustmentSerializer(summary.pricing.adjustments, many=True).data
+        return cast("list[dict[str, Any]]", AdjustmentSerializer(summary.pricing.adjustments, many=True).data)
 
     def get_notices(self, summary: CartSummary) -> list[str]:
         return [str(notice) for notice in self.context.get("notices", [])]
@@ -257,7 +257,7 @@ class ShipmentEventSerializer(serializers.Serializer):
     location = serializers.CharField()
     description = serializers.CharField()
     occurred_at = serializers.DateTimeField()
-    source = actor_field()
+    source = actor_field()  # type: ignore[assignment]  # the API field, not Field.source
 
 
 @extend_schema_serializer(component_name="ShipmentLine")

@@ -14,7 +14,7 @@ or a total that changed since the shopper saw it → 409, with nothing written.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 
 from babel import Locale
 from django.http import Http404
@@ -79,7 +79,7 @@ _NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
 def country_codes() -> frozenset[str]:
     return frozenset(
         code
-        for code in Locale("en").territories
+        for code in cast("dict[str, str]", Locale("en").territories)  # keyed by region code
         if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
     )
 
@@ -293,7 +293,7 @@ class CartLineDetailApi(ShopperApi):
         notices = []
         if capped and line is None:
             notices.append(_("This product is sold out and was removed from your cart."))
-        elif capped:
+        elif capped and line is not None:  # capped without a line: the branch above
             notices.append(
                 _("Only %(count)d in stock: your cart now holds all of them.") % {"count": line.quantity}
             )
