@@ -111,7 +111,7 @@ def _cart_items(*, cart_id: int, currency: str) -> list[CartItem]:
         items.append(
             CartItem(
                 line=line,
-                purchasable=variant.purchasable and variant.currency == currency,
+                purchasable=variant.purchasable and variant.currency == currency,  # type: ignore[attr-defined]  # set by cart_lines
                 stock=variant.stock,
                 unit_price=variant.price_amount,
                 price_changed=variant.price_amount != line.seen_unit_price_amount,
