@@ -7,7 +7,7 @@ URL; a refusal from ``orders.reviews.services`` is shown on that form, the rest 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -35,9 +35,14 @@ def _part_prefix(part_id: int) -> str:
     return f"part-{part_id}"
 
 
+def _user_id(request: HttpRequest) -> int:
+    """The signed-in shopper's id (``ShopperRequiredMixin`` let only signed-in users in)."""
+    return cast(int, request.user.pk)
+
+
 class _OrderReviewsMixin(ShopperRequiredMixin):
     def order_or_404(self, request: HttpRequest, number: str) -> Order:
-        order = selectors.order_get_for_reviewer(number=number, user_id=request.user.pk)
+        order = selectors.order_get_for_reviewer(number=number, user_id=_user_id(request))
         if order is None:
             raise Http404
         return order
@@ -52,7 +57,7 @@ class _OrderReviewsMixin(ShopperRequiredMixin):
         """The page with a form for every reviewable or still-editable item and part; ``bound`` (by
         prefix) replaces the blank form of the one that was just submitted with errors."""
         bound = bound or {}
-        parts = selectors.order_review_state(order_id=order.pk, user_id=request.user.pk)
+        parts = selectors.order_review_state(order_id=order.pk, user_id=_user_id(request))
         for part in parts:
             for state in part.lines:
                 prefix = _line_prefix(state.line.pk)
@@ -98,7 +103,7 @@ class OrderLineReviewSaveView(_OrderReviewsMixin, View):
 
     def post(self, request: HttpRequest, number: str, line_id: int) -> HttpResponse:
         order = self.order_or_404(request, number)
-        parts = selectors.order_review_state(order_id=order.pk, user_id=request.user.pk)
+        parts = selectors.order_review_state(order_id=order.pk, user_id=_user_id(request))
         state = next((s for p in parts for s in p.lines if s.line.pk == line_id), None)
         if state is None:
             raise Http404
@@ -111,7 +116,7 @@ class OrderLineReviewSaveView(_OrderReviewsMixin, View):
             if state.review is None:
                 services.product_review_create(
                     order_line_id=line_id,
-                    author_id=request.user.pk,
+                    author_id=_user_id(request),
                     rating=data["rating"],
                     title=data["title"],
                     body=data["body"],
@@ -120,7 +125,7 @@ class OrderLineReviewSaveView(_OrderReviewsMixin, View):
             else:
                 services.product_review_update(
                     review_id=state.review.pk,
-                    author_id=request.user.pk,
+                    author_id=_user_id(request),
                     rating=data["rating"],
                     title=data["title"],
                     body=data["body"],
@@ -138,7 +143,7 @@ class SellerRatingSaveView(_OrderReviewsMixin, View):
 
     def post(self, request: HttpRequest, number: str, part_id: int) -> HttpResponse:
         order = self.order_or_404(request, number)
-        parts = selectors.order_review_state(order_id=order.pk, user_id=request.user.pk)
+        parts = selectors.order_review_state(order_id=order.pk, user_id=_user_id(request))
         part = next((p for p in parts if p.part.pk == part_id), None)
         if part is None:
             raise Http404
@@ -151,7 +156,7 @@ class SellerRatingSaveView(_OrderReviewsMixin, View):
             if part.rating is None:
                 services.seller_rating_create(
                     seller_order_id=part_id,
-                    author_id=request.user.pk,
+                    author_id=_user_id(request),
                     rating=data["rating"],
                     comment=data["comment"],
                 )
@@ -159,7 +164,7 @@ class SellerRatingSaveView(_OrderReviewsMixin, View):
             else:
                 services.seller_rating_update(
                     rating_id=part.rating.pk,
-                    author_id=request.user.pk,
+                    author_id=_user_id(request),
                     rating=data["rating"],
                     comment=data["comment"],
                 )
