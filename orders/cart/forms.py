@@ -3,6 +3,8 @@ services check the rules."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -30,9 +32,9 @@ class CheckoutForm(AddressForm):
         del self.fields["label"]
         self.addresses = {a.pk: a for a in addresses}
         if self.addresses:
-            self.fields["saved_address"].choices = [("", _("A new address (below)"))] + [
-                (a.pk, str(a)) for a in addresses
-            ]
+            cast(forms.ChoiceField, self.fields["saved_address"]).choices = [
+                ("", _("A new address (below)"))
+            ] + [(a.pk, str(a)) for a in addresses]
         else:
             del self.fields["saved_address"]
         self.shipping_fields = []
