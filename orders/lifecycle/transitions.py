@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from common.domain_events import publish
 from common.exceptions import ApplicationError
+from common.retry import retry_on_deadlock
 from orders.domain_events import (
     OrderCancelled,
     OrderCompleted,
@@ -122,6 +123,7 @@ def order_status_derived(part_statuses: list[str]) -> str:
     return min(live, key=PROGRESS.index)
 
 
+@retry_on_deadlock
 @transaction.atomic
 def seller_order_transition(
     *,
@@ -143,7 +145,10 @@ def seller_order_transition(
     why = _Why.of(reason=reason, code=reason_code, params=reason_params)
     order_id = SellerOrder.objects.values_list("order_id", flat=True).get(pk=seller_order_id)
     order = Order.objects.select_for_update().get(pk=order_id)
-    part = SellerOrder.objects.select_for_update().select_related("seller").get(pk=seller_order_id)
+    # of=("self",): lock the part's row only, not the seller profile joined for the e-mails.
+    part = (
+        SellerOrder.objects.select_for_update(of=("self",)).select_related("seller").get(pk=seller_order_id)
+    )
     _check(part.status, to_status, actor_kind)
     if to_status == Status.CANCELLED and actor_kind in (Actor.SELLER, Actor.OPERATOR) and not reason.strip():
         raise ApplicationError(_("Say why the order is cancelled."), extra={"reason": ["required"]})
@@ -161,6 +166,7 @@ def seller_order_transition(
     return part
 
 
+@retry_on_deadlock
 @transaction.atomic
 def order_transition(
     *,
@@ -177,7 +183,7 @@ def order_transition(
     why = _Why.of(reason=reason, code=reason_code, params=reason_params)
     order = Order.objects.select_for_update().get(pk=order_id)
     parts = list(
-        SellerOrder.objects.select_for_update()
+        SellerOrder.objects.select_for_update(of=("self",))
         .select_related("seller")
         .filter(order_id=order_id)
         .order_by("pk")

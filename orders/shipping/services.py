@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common.exceptions import ApplicationError
+from common.retry import retry_on_deadlock
 from orders.lifecycle.transitions import seller_order_transition
 from orders.models import (
     Order,
@@ -241,7 +242,7 @@ def _part_locked(*, seller_order_id: int, seller_id: int) -> SellerOrder:
     if order_id is None:
         raise ApplicationError(_("This order does not exist."))
     Order.objects.select_for_update().filter(pk=order_id).values_list("pk", flat=True).get()
-    return SellerOrder.objects.select_for_update().select_related("order").get(pk=seller_order_id)
+    return SellerOrder.objects.select_for_update(of=("self",)).select_related("order").get(pk=seller_order_id)
 
 
 @transaction.atomic
@@ -257,6 +258,7 @@ def seller_order_start_processing(
     )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def seller_order_cancel(
     *, seller_order_id: int, seller_id: int, actor_id: int | None, reason: str
