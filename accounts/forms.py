@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.core import get_global
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from accounts.models import Address, SellerProfile
 from common.exceptions import ApplicationError
@@ -40,6 +44,31 @@ class ServiceErrorsFormMixin:
             self.add_error(None, exc)
 
 
+def _country_choices() -> list[tuple[str, str]]:
+    # Called each time the select is drawn: the names are in the reader's language and sorted in it.
+    return [("", _("Choose a country"))] + [(country.code, str(country.name)) for country in countries]
+
+
+def usual_country() -> str:
+    """The country most readers of the active language live in (``en`` -> US, ``zh-hans`` -> CN), to
+    preselect; empty when the language says nothing about a country."""
+    language = to_locale(get_language() or settings.LANGUAGE_CODE)
+    likely = get_global("likely_subtags").get(language, language)
+    code = likely.split("_")[-1] if "_" in likely else ""
+    return code if code in countries else ""
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """A <select> of the countries django-countries knows, by name; posts the ISO 3166 two-letter code
+    (any case). Whether the code is a country one can ship to is the services' rule, from the same list."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=_country_choices, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value).strip().upper()
+
+
 class AddressForm(ServiceErrorsFormMixin, forms.Form):
     label = forms.CharField(**_model_field_kwargs(Address, "label"))
     full_name = forms.CharField(
@@ -65,20 +94,24 @@ class AddressForm(ServiceErrorsFormMixin, forms.Form):
         **_model_field_kwargs(Address, "postal_code"),
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
-    country = forms.CharField(
-        **_model_field_kwargs(Address, "country", min_length=2),
-        widget=forms.TextInput(attrs={"autocomplete": "country", "size": 3}),
+    country = CountryChoiceField(
+        label=capfirst(Address._meta.get_field("country").verbose_name),
+        help_text=_("Where the parcel goes."),
+        widget=forms.Select(attrs={"autocomplete": "country"}),
     )
     phone = forms.CharField(
         **_model_field_kwargs(Address, "phone"),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "country" not in self.initial:
+            self.fields["country"].initial = usual_country()
+
     def clean_country(self) -> str:
-        country = self.cleaned_data["country"].strip().upper()
-        if not (len(country) == 2 and country.isascii() and country.isalpha()):
-            raise ValidationError(_("Enter a two-letter country code, e.g. US, GB or CN."), code="invalid")
-        return country
+        # Subclasses (the checkout's form) decide when an empty country is fine, then ask this one.
+        return self.cleaned_data["country"]
 
 
 class AddressCreateForm(AddressForm):

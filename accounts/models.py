@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from common.models import TimeStampedModel
 
@@ -126,7 +127,10 @@ class Address(TimeStampedModel):
     city = models.CharField(_("city"), max_length=100)
     region = models.CharField(_("state / province"), max_length=100, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20)
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 two-letter code"))
+    # Stored as its ISO 3166 two-letter code; the choices are the one list of countries (accounts.services).
+    country = CountryField(
+        _("country"), error_messages={"invalid_choice": _("“%(value)s” is not a country.")}
+    )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     is_default = models.BooleanField(_("default address"), default=False)
 

@@ -10,11 +10,13 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from accounts.domain_events import SellerProfileChanged
 from accounts.models import Address, SellerApiToken, SellerProfile, SellerStatusEvent, User
@@ -215,11 +217,45 @@ def _address_for_update(*, user: User, address_id: int) -> Address:
         raise ApplicationError(_("Address not found.")) from None
 
 
+def country_code_check(*, country: str) -> str:
+    """The ISO 3166 two-letter code of a real country, upper-cased; anything else (``UN``, ``EU``, ``XX``,
+    a country's name) is refused. The one rule every address is held to — the address book through
+    ``Address.country``'s choices (the same list), the checkout and the API through this."""
+    code = country.strip().upper()
+    if code not in countries:
+        raise ApplicationError(
+            _("Choose a country from the list."),
+            extra={"country": [gettext("“%(value)s” is not a country.") % {"value": country}]},
+        )
+    return code
+
+
 def _address_normalise(data: dict[str, Any]) -> dict[str, Any]:
     data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in ADDRESS_FIELDS}
     if "country" in data:
-        data["country"] = data["country"].upper()
+        data["country"] = str(data["country"]).upper()
     return data
+
+
+def _address_country_errors(*, country: str) -> dict[str, list[str]]:
+    # Checked on the code as given: CountryField itself would quietly read "GBR" or "840" as "GB" or "US".
+    try:
+        country_code_check(country=country)
+    except ApplicationError as exc:
+        return {"country": [str(message) for message in exc.extra["country"]]}
+    return {}
+
+
+def _address_full_clean(address: Address, *, country: str) -> None:
+    """The model's checks and the country rule as one ValidationError, so a form shows every field's
+    error at once (next to its field)."""
+    errors = _address_country_errors(country=country)
+    try:
+        address.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        errors = {**errors, **exc.message_dict}
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -254,7 +290,7 @@ def address_create(
     )
     has_default = Address.objects.filter(user=user, is_default=True).exists()
     address = Address(user=user, is_default=is_default or not has_default, **fields)
-    address.full_clean(validate_constraints=False)
+    _address_full_clean(address, country=fields["country"])
     if address.is_default and has_default:
         Address.objects.filter(user=user, is_default=True).update(is_default=False, updated_at=timezone.now())
     address.save()
@@ -265,7 +301,10 @@ def address_create(
 def address_update(*, user: User, address_id: int, data: dict[str, Any]) -> Address:
     """Change an address's fields. Which address is the default changes only via ``address_set_default``."""
     address = _address_for_update(user=user, address_id=address_id)
-    address, _changed = model_update(instance=address, fields=ADDRESS_FIELDS, data=_address_normalise(data))
+    data = _address_normalise(data)
+    if "country" in data and (errors := _address_country_errors(country=data["country"])):
+        raise ValidationError(errors)
+    address, _changed = model_update(instance=address, fields=ADDRESS_FIELDS, data=data)
     return address
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "treebeard",
     "django_htmx",
     "simple_history",
+    "django_countries",
     # ours
     "marketplace.apps.MarketplaceConfig",  # the project's own system checks (marketplace.checks)
     "common",

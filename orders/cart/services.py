@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import country_code_check
 from catalog.selectors import variant_map_for_cart
 from catalog.services import OutOfStock
 from common.domain_events import publish
@@ -305,6 +306,7 @@ def _checkout_address(shipping_address: dict[str, Any]) -> dict[str, str]:
         raise CheckoutError(
             _("Please give a complete shipping address."), extra={key: ["required"] for key in missing}
         )
+    address["country"] = country_code_check(country=address["country"])
     return address
 
 
