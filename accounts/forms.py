@@ -52,8 +52,11 @@ def _country_choices() -> list[tuple[str, str]]:
 def usual_country() -> str:
     """The country most readers of the active language live in (``en`` -> US, ``zh-hans`` -> CN), to
     preselect; empty when the language says nothing about a country."""
-    language = to_locale(get_language() or settings.LANGUAGE_CODE)
-    likely = get_global("likely_subtags").get(language, language)
+    language = to_locale(get_language() or settings.LANGUAGE_CODE)  # "en", "en_GB", "zh_Hans"
+    if (code := language.split("_")[-1]) in countries:
+        return code
+    likely_subtags = get_global("likely_subtags")  # "en" -> "en_Latn_US", "zh" -> "zh_Hans_CN"
+    likely = likely_subtags.get(language) or likely_subtags.get(language.split("_")[0], "")
     code = likely.split("_")[-1] if "_" in likely else ""
     return code if code in countries else ""
 

@@ -253,7 +253,7 @@ def _address_full_clean(address: Address, *, country: str) -> None:
     try:
         address.full_clean(validate_constraints=False)
     except ValidationError as exc:
-        errors = {**errors, **exc.message_dict}
+        errors = {**exc.message_dict, **errors}  # the country rule's message wins over the choices'
     if errors:
         raise ValidationError(errors)
 

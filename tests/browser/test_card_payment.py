@@ -63,7 +63,7 @@ def test_shopper_checks_out_and_pays_by_card(page):
     page.get_by_label("Address line 1").fill("1 Market Street")
     page.get_by_label("City").fill("Springfield")
     page.get_by_label("Postal code").fill("12345")
-    page.get_by_label("Country").fill("US")
+    page.get_by_label("Country").select_option("US")
     page.get_by_role("button", name="Place order").click()
 
     expect(page.get_by_role("heading", name="Pay by card")).to_be_visible()
