@@ -10,7 +10,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
 from drf_spectacular.generators import SchemaGenerator
@@ -20,6 +22,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
 
 from accounts.services import seller_api_token_create
+from orders.lifecycle.services import order_payment_confirmed
 from tests.factories import (
     ProductFactory,
     ProductVariantFactory,
@@ -27,6 +30,7 @@ from tests.factories import (
     UserFactory,
     category_create,
 )
+from tests.orders.factories import order_place
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
@@ -42,25 +46,55 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def credentials(monkeypatch):
-    """A signed-in shopper's cookies and CSRF header, an approved seller's API key, and something in the
-    catalogue for them to find. The seller API's throttle is lifted: hundreds of requests are the point."""
+def _keep_test_connection():
+    """Like Django's test client: the WSGI app must not close the database connection after each request
+    (it holds the test's transaction: PostgreSQL's would be gone, SQLite's in-memory one ignores it)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(monkeypatch, _keep_test_connection):
+    """A signed-in shopper's cookies and CSRF header, an approved seller's API key, and something for them
+    to find: a product of that seller and a paid order of the shopper's. The seller API's throttle is
+    lifted: hundreds of requests are the point."""
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "seller-api", "1000000/minute")
     seller = SellerProfileFactory()
     category = category_create("Kitchen")
-    product = ProductFactory(seller=seller, category=category)
-    ProductVariantFactory(product=product, stock=5)
+    variant = ProductVariantFactory(product=ProductFactory(seller=seller, category=category), stock=50)
     _, key = seller_api_token_create(seller_id=seller.pk)
+    shopper = UserFactory()
+    order = order_place(user=shopper, lines=[(variant, 1)])
+    order_payment_confirmed(order_id=order.pk, amount=order.total_amount, currency=order.currency)
 
     client = Client()
-    client.force_login(UserFactory())
+    client.force_login(shopper)
     csrf = get_token(RequestFactory().get("/"))
     cookies = {name: morsel.value for name, morsel in client.cookies.items()}
     cookies["csrftoken"] = csrf
     return {
         "shopper": {"cookies": cookies, "headers": {"X-CSRFToken": csrf}},
         "seller": {"cookies": {}, "headers": {"Authorization": f"Bearer {key}"}},
+        "path": {
+            "slug": variant.product.slug,
+            "product_id": variant.product_id,
+            "variant_id": variant.pk,
+            "number": order.number,
+            "seller_order_id": order.seller_orders.get().pk,
+        },
     }
+
+
+def _existing(generated, existing):
+    """Half of the generated path parameters (decided by the generated value, so Hypothesis can replay
+    and shrink) name an object that exists, so the fuzzing gets past the 404 into the operation itself."""
+    if existing is None:
+        return generated
+    pick = generated % 2 if isinstance(generated, int) else len(str(generated)) % 2
+    return existing if pick == 0 else generated
 
 
 @schema.parametrize()
@@ -75,8 +109,11 @@ def credentials(monkeypatch):
         HealthCheck.data_too_large,
     ],
 )
-def test_no_operation_answers_a_server_error(case, credentials):
-    audience = "seller" if case.path.startswith("/api/seller/") else "shopper"
-    auth = credentials[audience]
+def test_no_operation_answers_a_server_error(case, world):
+    auth = world["seller" if case.path.startswith("/api/seller/") else "shopper"]
+    if case.path_parameters:
+        case.path_parameters = {
+            name: _existing(value, world["path"].get(name)) for name, value in case.path_parameters.items()
+        }
 
     case.call_and_validate(headers=auth["headers"], cookies=auth["cookies"], checks=[not_a_server_error])
