@@ -46,7 +46,7 @@ class ServiceErrorsFormMixin:
 
 def _country_choices() -> list[tuple[str, str]]:
     # Called each time the select is drawn: the names are in the reader's language and sorted in it.
-    return [("", _("Choose a country"))] + [(country.code, str(country.name)) for country in countries]
+    return [("", str(_("Choose a country")))] + [(country.code, str(country.name)) for country in countries]
 
 
 def usual_country() -> str:
