@@ -187,7 +187,10 @@ class CartApi(ShopperApi):
 class CartLineCreateApi(ShopperApi):
     @extend_schema_serializer(component_name="CartLineAdd")
     class InputSerializer(serializers.Serializer):
-        variant = serializers.IntegerField(min_value=1, help_text=gettext_lazy("The SKU's id."))
+        # Capped at the largest 64-bit id: a bigger one is a 400 here, not an OverflowError in the lookup.
+        variant = serializers.IntegerField(
+            min_value=1, max_value=2**63 - 1, help_text=gettext_lazy("The SKU's id.")
+        )
         quantity = serializers.IntegerField(
             min_value=1, max_value=cart_selectors.CART_MAX_QUANTITY, required=False, default=1
         )

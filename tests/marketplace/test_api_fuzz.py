@@ -23,6 +23,8 @@ from schemathesis.checks import not_a_server_error
 
 from accounts.services import seller_api_token_create
 from orders.lifecycle.services import order_payment_confirmed
+from orders.models import OrderStatus
+from orders.reviews.services import product_review_create
 from tests.factories import (
     ProductFactory,
     ProductVariantFactory,
@@ -30,7 +32,8 @@ from tests.factories import (
     UserFactory,
     category_create,
 )
-from tests.orders.factories import order_place
+from tests.orders.factories import order_place, part_status_force
+from tests.orders.factories_seller import shipment_of
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
@@ -59,7 +62,8 @@ def _keep_test_connection():
 @pytest.fixture
 def world(monkeypatch, _keep_test_connection):
     """A signed-in shopper's cookies and CSRF header, an approved seller's API key, and something for them
-    to find: a product of that seller and a paid order of the shopper's. The seller API's throttle is
+    to find: a product of that seller, a paid order of the shopper's and a delivered one (shipped, and
+    reviewed). The seller API's throttle is
     lifted: hundreds of requests are the point."""
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "seller-api", "1000000/minute")
     seller = SellerProfileFactory()
@@ -69,6 +73,17 @@ def world(monkeypatch, _keep_test_connection):
     shopper = UserFactory()
     order = order_place(user=shopper, lines=[(variant, 1)])
     order_payment_confirmed(order_id=order.pk, amount=order.total_amount, currency=order.currency)
+    delivered = order_place(user=shopper, lines=[(variant, 1)])
+    order_payment_confirmed(order_id=delivered.pk, amount=delivered.total_amount, currency=delivered.currency)
+    delivered_part = part_status_force(delivered.seller_orders.get(), OrderStatus.DELIVERED)
+    shipment = shipment_of(delivered_part)
+    review = product_review_create(
+        order_line_id=delivered_part.lines.get().pk,
+        author_id=shopper.pk,
+        rating=4,
+        title="Good",
+        body="Works.",
+    )
 
     client = Client()
     client.force_login(shopper)
@@ -80,10 +95,13 @@ def world(monkeypatch, _keep_test_connection):
         "seller": {"cookies": {}, "headers": {"Authorization": f"Bearer {key}"}},
         "path": {
             "slug": variant.product.slug,
+            "category_slug": category.slug,
             "product_id": variant.product_id,
             "variant_id": variant.pk,
             "number": order.number,
             "seller_order_id": order.seller_orders.get().pk,
+            "shipment_id": shipment.pk,
+            "review_id": review.pk,
         },
     }
 
@@ -95,6 +113,10 @@ def _existing(generated, existing):
         return generated
     pick = generated % 2 if isinstance(generated, int) else len(str(generated)) % 2
     return existing if pick == 0 else generated
+
+
+def _known_as(name, path):
+    return "category_slug" if name == "slug" and path.startswith("/api/catalog/categories/") else name
 
 
 @schema.parametrize()
@@ -113,7 +135,8 @@ def test_no_operation_answers_a_server_error(case, world):
     auth = world["seller" if case.path.startswith("/api/seller/") else "shopper"]
     if case.path_parameters:
         case.path_parameters = {
-            name: _existing(value, world["path"].get(name)) for name, value in case.path_parameters.items()
+            name: _existing(value, world["path"].get(_known_as(name, case.path)))
+            for name, value in case.path_parameters.items()
         }
 
     case.call_and_validate(headers=auth["headers"], cookies=auth["cookies"], checks=[not_a_server_error])
