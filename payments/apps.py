@@ -7,7 +7,9 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        from payments import checks  # noqa: F401  (registers the system checks)
-        from payments import subscribers
+        from payments import (
+            checks,  # noqa: F401  (registers the system checks)
+            subscribers,
+        )
 
         subscribers.register()
