@@ -45,7 +45,9 @@ class RulesBelowPagesContract(Contract):
         return ContractCheck(kept=not broken, warnings=None, metadata={"broken": broken})
 
     def render_broken_contract(self, check: ContractCheck) -> None:
-        output.print_error("Rule and data modules must not import page modules (views, API, admin, forms, urls):")
+        output.print_error(
+            "Rule and data modules must not import page modules (views, API, admin, forms, urls):"
+        )
         output.new_line()
         for line in check.metadata["broken"]:
             output.print_error(f"-   {line}", bold=False)
