@@ -1,4 +1,5 @@
-"""Country names for the ISO 3166 codes addresses store (orders keep theirs as a JSON dict)."""
+"""Country names for the ISO 3166 codes addresses store (orders keep theirs as a JSON dict). Named
+so as not to clash with django-countries' own `countries` tag library."""
 
 from __future__ import annotations
 
