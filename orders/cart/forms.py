@@ -21,7 +21,9 @@ class CheckoutForm(AddressForm):
         label=_("Ship to a saved address"), coerce=int, required=False, empty_value=None
     )
     coupon_code = forms.CharField(label=_("Coupon code"), required=False, max_length=40)
-    expected_total = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+    expected_total = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=0, max_value=2**63 - 1
+    )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, addresses=(), groups=(), placing: bool = True, **kwargs):

@@ -217,6 +217,9 @@ def _order_number() -> str:
     return "M" + "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(10))
 
 
+# The largest amount a 64-bit column holds: a "confirmed total" beyond it is refused, not compared.
+MONEY_AMOUNT_MAX = 2**63 - 1
+
 ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
 ADDRESS_REQUIRED = ("full_name", "line1", "city", "postal_code", "country")
 
@@ -359,6 +362,11 @@ def _checkout_promotions_check(*, summary: CartSummary, coupon_code: str) -> Non
 
 def _checkout_total_check(*, summary: CartSummary, expected_total: int | None) -> None:
     assert summary.pricing is not None  # noqa: S101 - _checkout_cart_check passed: every item is priced
+    if expected_total is not None and not 0 <= expected_total <= MONEY_AMOUNT_MAX:
+        raise CheckoutError(
+            _("The confirmed total is not a possible amount."),
+            extra={"expected_total": [f"must be between 0 and {MONEY_AMOUNT_MAX}"]},
+        )
     total = summary.pricing.total
     if expected_total is not None and expected_total != total:
         raise PriceChanged(

@@ -354,3 +354,15 @@ def test_a_shipping_method_the_seller_does_not_offer_is_refused_by_the_service_n
 
         assert set(refused.value.extra["shipping"]) == {str(seller_id) for seller_id in choice}
         _nothing_written(variants_stock={kettle.pk: 5})
+
+
+@pytest.mark.parametrize("expected_total", [10**30, 2**63, -1])
+def test_an_impossible_confirmed_total_is_refused_with_a_field_error_and_nothing_placed(expected_total):
+    variant = purchasable_variant(price=1000, stock=3)
+    cart = cart_with_lines(user=UserFactory(), lines=[(variant, 1)])
+
+    with pytest.raises(CheckoutError) as refused:
+        _place(cart, expected_total=expected_total)
+
+    assert "expected_total" in refused.value.extra
+    _nothing_written(variants_stock={variant.pk: 3})
