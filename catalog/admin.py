@@ -145,9 +145,12 @@ class CategoryAttributeForm(TranslationsFormMixin):
         labels = cast(
             "dict[str, str]", wording.get("choices") if isinstance(wording.get("choices"), dict) else {}
         )
+        # In the attribute's own order of choices (PostgreSQL's jsonb keeps no key order), then any other.
+        order = [str(choice) for choice in (getattr(self.instance, "choices", None) or [])]
+        ordered = [c for c in order if c in labels] + [c for c in labels if c not in order]
         self.initial.setdefault(
             _translation_field_name("choices", language),
-            "\n".join(f"{choice} {CHOICE_LABEL_SEPARATOR} {label}" for choice, label in labels.items()),
+            "\n".join(f"{choice} {CHOICE_LABEL_SEPARATOR} {labels[choice]}" for choice in ordered),
         )
 
     def translations_clean(self, language: str, wording: dict[str, Any]) -> None:
