@@ -152,6 +152,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FILESYSTEM_QUEUE),
         "data_folder_out": str(CELERY_FILESYSTEM_QUEUE),
+        # kombu keeps its exchange bindings here (its default is ./control, in the working directory).
+        "control_folder": str(Path(CELERY_FILESYSTEM_QUEUE) / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
