@@ -349,7 +349,7 @@ class CheckoutApi(ShopperApi):
             allow_null=True,
             default=None,
             min_value=0,
-            max_value=2**63 - 1,
+            max_value=cart_services.MONEY_AMOUNT_MAX,
             help_text=gettext_lazy(
                 "The total (minor units) the shopper confirmed; if the total is now different, nothing "
                 "is placed and the answer is a 409 with the new total."

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AddressForm
+from orders.cart.services import MONEY_AMOUNT_MAX
 
 
 class CheckoutForm(AddressForm):
@@ -22,7 +23,7 @@ class CheckoutForm(AddressForm):
     )
     coupon_code = forms.CharField(label=_("Coupon code"), required=False, max_length=40)
     expected_total = forms.IntegerField(
-        required=False, widget=forms.HiddenInput, min_value=0, max_value=2**63 - 1
+        required=False, widget=forms.HiddenInput, min_value=0, max_value=MONEY_AMOUNT_MAX
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 

@@ -206,13 +206,6 @@ def checkout_owner(*, user_id: int | None, session_key: str | None) -> str | Non
     return f"session:{session_key}" if session_key else None
 
 
-def checkout_order_for_key(*, owner: str | None, idempotency_key: str) -> Order | None:
-    """The order an earlier checkout with this key placed, if any (a retry gets the same answer)."""
-    if owner is None or not idempotency_key:
-        return None
-    return Order.objects.filter(idempotency_key=idempotency_digest(owner=owner, key=idempotency_key)).first()
-
-
 def _order_number() -> str:
     return "M" + "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(10))
 
