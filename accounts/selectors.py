@@ -3,6 +3,8 @@ only approved shops."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -55,3 +57,14 @@ def seller_api_token_get_by_key(*, key: str) -> SellerApiToken | None:
         .select_related("seller__user")
         .first()
     )
+
+
+def seller_map_by_ids(*, seller_ids: Collection[int]) -> dict[int, SellerProfile]:
+    """Shops by id in any status, with their name, address and rating only (one query): for reports
+    that name the sellers of rows they read elsewhere (analytics)."""
+    if not seller_ids:
+        return {}
+    rows = SellerProfile.objects.filter(pk__in=list(seller_ids)).only(
+        "id", "shop_name", "slug", "status", "rating_avg", "rating_count"
+    )
+    return {profile.pk: profile for profile in rows.order_by()}

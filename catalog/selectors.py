@@ -753,3 +753,22 @@ def category_ancestor_ids(*, paths: Collection[str]) -> dict[str, frozenset[int]
         )
         for path in paths
     }
+
+
+def product_map_by_ids(*, product_ids: Collection[int]) -> dict[int, Product]:
+    """Products by id in any status (a report names a product that was since delisted), title, slug
+    and seller only (one query)."""
+    if not product_ids:
+        return {}
+    rows = Product.objects.filter(pk__in=list(product_ids)).only("id", "title", "slug", "status", "seller_id")
+    return {product.pk: product for product in rows.order_by()}
+
+
+def category_map_by_ids(*, category_ids: Collection[int]) -> dict[int, Category]:
+    """Categories by id, active or not, with what ``localized_name`` and the tree need (one query)."""
+    if not category_ids:
+        return {}
+    rows = Category.objects.filter(pk__in=list(category_ids)).only(
+        "id", "name", "slug", "translations", "path", "depth", "is_active"
+    )
+    return {category.pk: category for category in rows.order_by()}
