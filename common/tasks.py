@@ -16,21 +16,23 @@ and the tests' ``mail.outbox`` behave as before; there, a failed send is tried o
 from __future__ import annotations
 
 import logging
-from typing import Any, cast
+from typing import Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from common.mail import email_send, smtp_error_is_transient
+from common.taskpolicy import ITEM_SOFT_TIME_LIMIT, ITEM_TIME_LIMIT, retries_for, retry_countdown
 
 logger = logging.getLogger(__name__)
 
-MAX_RETRIES = 5
+# Half an hour of a mail server that is down, in retries no more than 30 s apart (common.taskpolicy).
+MAX_RETRIES = retries_for(30 * 60)
 
 
 def email_retry_countdown(retries: int) -> int:
-    """Seconds before the next attempt: 1, 2, 4, 8 then 15 minutes — half an hour in all."""
-    return cast(int, min(900, 60 * 2**retries))  # int ** int is Any to mypy (a negative power is a float)
+    """Seconds before the next attempt: 5, 10, 20, then every 30 s."""
+    return retry_countdown(retries)
 
 
 @shared_task(  # type: ignore[untyped-decorator]  # celery has no type information
@@ -39,8 +41,8 @@ def email_retry_countdown(retries: int) -> int:
     acks_late=True,
     max_retries=MAX_RETRIES,
     # EMAIL_TIMEOUT bounds each socket operation; these bound the whole conversation with the server.
-    soft_time_limit=60,
-    time_limit=90,
+    soft_time_limit=ITEM_SOFT_TIME_LIMIT,
+    time_limit=ITEM_TIME_LIMIT,
     # Nobody waits for a mail's result.
     ignore_result=True,
 )

@@ -156,6 +156,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(Path(CELERY_FILESYSTEM_QUEUE) / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Work a dead worker had taken goes back to the queue after this many seconds unacknowledged (kombu's
+    # default is an hour); kombu looks for such work every 10 s. Every acks_late task fits inside it:
+    # see common.taskpolicy.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=120),
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+    }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 # No broker: run every task in the calling process, so the embedded setup needs no worker.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -166,8 +175,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+# Defaults for a task that names none: an item task's limits (common.taskpolicy).
+CELERY_TASK_TIME_LIMIT = 80
+CELERY_TASK_SOFT_TIME_LIMIT = 70
+# A worker that loses the broker stops what it runs (the broker hands it out again) instead of
+# finishing work it can no longer acknowledge.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -193,9 +206,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=3),
     },
     # Yesterday (UTC) against the payment provider's balance transactions (payments.reconciliation).
+    # Again every hour until it has a report that is not an error (a provider that could not be read,
+    # or a run lost with its worker).
     "payments-reconciliation-daily": {
         "task": "payments.reconciliation_run",
-        "schedule": crontab(minute=30, hour=2),
+        "schedule": crontab(minute=30, hour="2-23"),
     },
 }
 
@@ -370,12 +385,12 @@ STRIPE_WEBHOOK_MAX_BYTES = env.int("STRIPE_WEBHOOK_MAX_BYTES", default=256 * 102
 STRIPE_WEBHOOK_RATE_LIMIT = env.int("STRIPE_WEBHOOK_RATE_LIMIT", default=1200)
 STRIPE_WEBHOOK_RATE_WINDOW_SECONDS = env.int("STRIPE_WEBHOOK_RATE_WINDOW_SECONDS", default=60)
 # Safety nets for work whose enqueue was lost (broker down at commit): events still pending and refunds
-# still pending at the provider after a few minutes are handed to the workers again.
+# still pending at the provider after two minutes are handed to the workers again (common.taskpolicy).
 CELERY_BEAT_SCHEDULE["payments-webhook-events-resume"] = {
     "task": "payments.webhook_events_resume",
-    "schedule": 300.0,
+    "schedule": 60.0,
 }
-CELERY_BEAT_SCHEDULE["payments-refunds-resume"] = {"task": "payments.refunds_resume", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["payments-refunds-resume"] = {"task": "payments.refunds_resume", "schedule": 60.0}
 # Commission the platform keeps on a line when neither the seller nor the product's category has a rate
 # of its own, in basis points (1000 = 10 %). Rates per category and per seller are set in the admin.
 COMMISSION_DEFAULT_BP = env.int("COMMISSION_DEFAULT_BP", default=1000)
@@ -392,9 +407,11 @@ CELERY_BEAT_SCHEDULE["payments-seller-funds-release"] = {
     "task": "payments.seller_funds_release",
     "schedule": crontab(minute=30),
 }
+# From 06:00 UTC every hour: the run's key is the date, so only the first run of a day pays anyone and
+# the later ones redo a run that was lost with its worker.
 CELERY_BEAT_SCHEDULE["payments-payouts-run"] = {
     "task": "payments.payouts_run",
-    "schedule": crontab(minute=0, hour=6),
+    "schedule": crontab(minute=0, hour="6-23"),
 }
 # Carriers sign tracking webhooks with this secret (HMAC-SHA256). Required in production: without DEBUG
 # there is no fallback, so an unset secret refuses every carrier event (and marketplace.E002 stops start-up).

@@ -164,6 +164,12 @@ def _totals(movements: Iterable[Movement], start: datetime, end: datetime) -> di
 # --- the run ----------------------------------------------------------------------------------------
 
 
+def reconciliation_done(*, provider: str, day: date) -> bool:
+    """Whether ``day`` already has a report that is not an error (the hourly beat run then skips it)."""
+    reports = ReconciliationReport.objects.filter(provider=provider, day=day)
+    return reports.exclude(status=ReconciliationReport.Status.ERROR).exists()
+
+
 def reconciliation_run(*, provider: str, day: date) -> ReconciliationReport:
     """Compare one UTC day with ``provider`` and store the report (replacing an earlier run of that day).
     A provider that cannot be read gives a report with status ``error``, not an exception."""

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from orders.models import OrderEvent, OrderStatus, SellerOrder
 from payments.models import Refund, WebhookEvent
 
-# Work younger than this may still be on its way to a worker.
-GRACE = timedelta(minutes=5)
+# Work younger than this may still be on its way to a worker, or in its task's first quick retries; older
+# work was lost with a worker or outlasted those retries (common.taskpolicy).
+GRACE = timedelta(minutes=2)
 
 
 def webhook_event_ids_stale(*, now: datetime, limit: int = 500) -> list[int]:

@@ -1,7 +1,10 @@
 """Payment work done by Celery workers (or in-process when there is no broker): webhook events, manual
 captures, refunds after cancellations and late payments, and the sweepers that resume work whose enqueue
 was lost. Tasks are thin: ids in, one service call, idempotent; only "provider unreachable" (and database
-hiccups) are retried, with exponential backoff and a cap.
+hiccups) are retried, with exponential backoff capped at 30 s (common.taskpolicy: a message waiting for
+its retry must not outlive the broker's visibility timeout). Webhook events and refunds retry briefly and
+then stay pending for the sweepers (every minute), which is how a long provider outage is ridden out;
+captures and cancellation refunds have no sweeper of their own and retry for half an hour.
 
 The ``*_enqueue`` helpers are what services call after commit: an enqueue that fails (broker down) is
 logged and left to the sweepers, never turned into an error for the request that caused it.
@@ -16,18 +19,18 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import OperationalError
 from django.utils import timezone
 
+from common.taskpolicy import ITEM_SOFT_TIME_LIMIT, ITEM_TIME_LIMIT, retries_for, retry_countdown
 from payments.providers import ProviderUnavailable
 
 logger = logging.getLogger(__name__)
 
-MAX_RETRIES = 8
+# Work a sweeper resumes: a few quick retries, then the next sweep.
+SWEPT_RETRIES = 3
+# Work nothing else resumes: keep trying for about half an hour.
+MAX_RETRIES = retries_for(30 * 60)
 TRANSIENT = (ProviderUnavailable, OperationalError)
 # A row the task names that does not exist (any more): nothing to do, and retrying cannot help.
 GONE = ObjectDoesNotExist
-
-
-def _backoff(retries: int) -> int:
-    return min(900, 15 * 2**retries)
 
 
 def _run(task, service, **kwargs):
@@ -38,7 +41,7 @@ def _run(task, service, **kwargs):
         logger.warning("%s: %s is gone", task.name, kwargs)
         return None
     except TRANSIENT as exc:
-        raise task.retry(exc=exc, countdown=_backoff(task.request.retries)) from None
+        raise task.retry(exc=exc, countdown=retry_countdown(task.request.retries)) from None
 
 
 def _enqueue(task, **kwargs) -> None:
@@ -57,9 +60,9 @@ def _enqueue(task, **kwargs) -> None:
     name="payments.webhook_event_process",
     bind=True,
     acks_late=True,
-    max_retries=MAX_RETRIES,
-    time_limit=120,
-    soft_time_limit=100,
+    max_retries=SWEPT_RETRIES,
+    time_limit=ITEM_TIME_LIMIT,
+    soft_time_limit=ITEM_SOFT_TIME_LIMIT,
     # The outcome is recorded on the event row; nobody waits for a result (and not asking for one keeps
     # the webhook request from subscribing to the result backend).
     ignore_result=True,
@@ -75,10 +78,15 @@ def webhook_event_process_enqueue(*, event_pk: int) -> None:
     _enqueue(webhook_event_process_task, event_pk=event_pk)
 
 
-@shared_task(name="payments.webhook_events_resume", acks_late=True, time_limit=120, soft_time_limit=100)
+@shared_task(
+    name="payments.webhook_events_resume",
+    acks_late=False,
+    time_limit=ITEM_TIME_LIMIT,
+    soft_time_limit=ITEM_SOFT_TIME_LIMIT,
+)
 def webhook_events_resume_task() -> int:
-    """Events still pending a few minutes after they arrived (their enqueue was lost) go to the workers
-    again (beat: every 5 minutes)."""
+    """Events still pending a while after they arrived (their enqueue was lost, their worker died, or
+    the provider has been unreachable) go to the workers again (beat: every minute)."""
     from payments.selectors import webhook_event_ids_stale
 
     event_pks = webhook_event_ids_stale(now=timezone.now())
@@ -95,8 +103,8 @@ def webhook_events_resume_task() -> int:
     bind=True,
     acks_late=True,
     max_retries=MAX_RETRIES,
-    time_limit=120,
-    soft_time_limit=100,
+    time_limit=ITEM_TIME_LIMIT,
+    soft_time_limit=ITEM_SOFT_TIME_LIMIT,
 )
 def payment_capture_task(self, payment_id: int) -> str | None:
     """Capture an authorised payment (manual capture) — where a risk hold will go."""
@@ -115,8 +123,8 @@ def payment_capture_enqueue(*, payment_id: int) -> None:
     bind=True,
     acks_late=True,
     max_retries=MAX_RETRIES,
-    time_limit=120,
-    soft_time_limit=100,
+    time_limit=ITEM_TIME_LIMIT,
+    soft_time_limit=ITEM_SOFT_TIME_LIMIT,
 )
 def payment_late_refund_task(self, payment_id: int) -> int | None:
     """Refund a payment that arrived for an order cancelled, expired or paid meanwhile."""
@@ -135,8 +143,8 @@ def payment_late_refund_enqueue(*, payment_id: int) -> None:
     bind=True,
     acks_late=True,
     max_retries=MAX_RETRIES,
-    time_limit=120,
-    soft_time_limit=100,
+    time_limit=ITEM_TIME_LIMIT,
+    soft_time_limit=ITEM_SOFT_TIME_LIMIT,
 )
 def seller_order_cancel_refund_task(self, seller_order_id: int) -> int | None:
     """Refund a paid seller order that was cancelled (by the shopper, the seller or an operator)."""
@@ -154,9 +162,9 @@ def seller_order_cancel_refund_enqueue(*, seller_order_id: int) -> None:
     name="payments.refund_submit",
     bind=True,
     acks_late=True,
-    max_retries=MAX_RETRIES,
-    time_limit=120,
-    soft_time_limit=100,
+    max_retries=SWEPT_RETRIES,
+    time_limit=ITEM_TIME_LIMIT,
+    soft_time_limit=ITEM_SOFT_TIME_LIMIT,
 )
 def refund_submit_task(self, refund_id: int) -> str | None:
     """Ask the provider again for a refund it could not be reached for (same idempotency key)."""
@@ -170,10 +178,15 @@ def refund_submit_enqueue(*, refund_id: int, countdown: int | None = None) -> No
     _enqueue(refund_submit_task, refund_id=refund_id, countdown=countdown)
 
 
-@shared_task(name="payments.refunds_resume", acks_late=True, time_limit=120, soft_time_limit=100)
+@shared_task(
+    name="payments.refunds_resume",
+    acks_late=False,
+    time_limit=ITEM_TIME_LIMIT,
+    soft_time_limit=ITEM_SOFT_TIME_LIMIT,
+)
 def refunds_resume_task() -> int:
-    """Refunds still pending after a few minutes, and paid seller orders cancelled in the last week
-    that have no cancellation refund yet, go to the workers again (beat: every 5 minutes)."""
+    """Refunds still pending after a couple of minutes, and paid seller orders cancelled in the last
+    week that have no cancellation refund yet, go to the workers again (beat: every minute)."""
     from payments.selectors import refund_ids_stale, seller_order_ids_cancelled_unrefunded
 
     now = timezone.now()

@@ -17,7 +17,7 @@ Anything else is marked ignored.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connections, transaction
 from django.db.models import F
@@ -36,6 +36,10 @@ from payments.services import payment_dispute_record, payment_facts_apply
 logger = logging.getLogger(__name__)
 
 Status = WebhookEvent.Status
+
+# How long an event whose payment the provider cannot be asked about stays pending (Stripe itself
+# retries a webhook for three days; after this an operator decides).
+PROVIDER_OUTAGE_WINDOW = timedelta(hours=6)
 
 REFUND_EVENTS = {
     "charge.refunded",
@@ -106,7 +110,9 @@ def _enqueue(event_pk: int) -> None:
 
 def webhook_event_process(*, event_pk: int, final_attempt: bool = True) -> str:
     """Apply one stored event; returns its status afterwards. Raises ``ProviderUnavailable`` (and database
-    errors) for the task to retry, unless this is the ``final_attempt``: then the event is marked failed."""
+    errors) for the task to retry, unless this is the task's ``final_attempt``: then the event stays
+    pending for the sweeper (``payments.webhook_events_resume``, every minute) while it is younger than
+    ``PROVIDER_OUTAGE_WINDOW``, and is marked failed (for an operator to retry) once it is older."""
     event = WebhookEvent.objects.get(pk=event_pk)
     if event.status in (Status.PROCESSED, Status.IGNORED):
         return event.status
@@ -114,9 +120,10 @@ def webhook_event_process(*, event_pk: int, final_attempt: bool = True) -> str:
     try:
         outcome = _dispatch(event)
     except ProviderUnavailable as exc:
-        _record(event_pk, Status.FAILED if final_attempt else Status.PENDING, f"provider unavailable: {exc}")
+        give_up = final_attempt and event.received_at < timezone.now() - PROVIDER_OUTAGE_WINDOW
+        _record(event_pk, Status.FAILED if give_up else Status.PENDING, f"provider unavailable: {exc}")
         if final_attempt:
-            return Status.FAILED
+            return Status.FAILED if give_up else Status.PENDING
         raise
     except ApplicationError as exc:
         _record(event_pk, Status.FAILED, f"{exc.message} {exc.extra or ''}".strip())

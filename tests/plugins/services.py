@@ -63,21 +63,33 @@ def celery_worker_process(django_db_setup):
 
     Tests that use it must also use ``transactional_db``: the worker sees only committed rows.
     """
-    from django.conf import settings
-
     from marketplace.celery import app
 
     missing = services_missing()
     if missing:
         pytest.fail(f"celery_worker_process needs {' and '.join(missing)}", pytrace=False)
 
-    # After django_db_setup, NAME is the test database (e.g. test_marketplace_ci), not the configured one.
-    env = {**os.environ, "DATABASE_URL": database_url(settings.DATABASES["default"])}
     app.control.purge()
+    process, log_path = worker_start(name="celery-worker")
+    try:
+        _wait_until_worker_answers(app, process, log_path)
+        yield process
+    finally:
+        _stop(process)
 
+
+def worker_start(
+    *, name: str, args: tuple[str, ...] = (), env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, Path]:
+    """Start a ``celery worker`` (solo pool) on the broker in force, writing to pytest-django's test
+    database, its output in ``test-artifacts/<name>.log``; ``worker_answer_wait`` waits for it."""
+    from django.conf import settings
+
+    # After django_db_setup, NAME is the test database (e.g. test_marketplace_ci), not the configured one.
+    environ = {**os.environ, "DATABASE_URL": database_url(settings.DATABASES["default"]), **(env or {})}
     ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "celery-worker.log"
-    hostname = f"pytest-{os.getpid()}@%h"
+    log_path = ARTIFACTS / f"{name}.log"
+    hostname = f"{name}-{os.getpid()}@%h"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [
@@ -94,17 +106,24 @@ def celery_worker_process(django_db_setup):
                 hostname,
                 "--without-gossip",
                 "--without-mingle",
+                *args,
             ],
             cwd=REPO_ROOT,
-            env=env,
+            env=environ,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    try:
-        _wait_until_worker_answers(app, process, log_path)
-        yield process
-    finally:
-        _stop(process)
+    return process, log_path
+
+
+def worker_answer_wait(process: subprocess.Popen, log_path: Path) -> None:
+    from marketplace.celery import app
+
+    _wait_until_worker_answers(app, process, log_path)
+
+
+def worker_stop(process: subprocess.Popen) -> None:
+    _stop(process)
 
 
 def _wait_until_worker_answers(app, process: subprocess.Popen, log_path: Path) -> None:
