@@ -248,6 +248,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# One date convention per language ("7 Dec 2026, 19:56"; "2026年12月7日 19:56"): templates name a format.
+FORMAT_MODULE_PATH = ["marketplace.formats"]
 # The one currency of listings, carts and orders (ISO 4217; marketplace.E003 checks it). Read at call time.
 DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="USD")
 

@@ -259,8 +259,8 @@ def test_operators_see_the_reports_filtered_by_status_and_cannot_edit_them(clien
     detail = client.get(reverse("admin:payments_reconciliationreport_change", args=[matched.pk]))
 
     assert mismatched_page.status_code == 200
-    assert "Nov. 25, 2026" in mismatched_page.text
-    assert "Nov. 24, 2026" not in mismatched_page.text
+    assert "25 Nov 2026" in mismatched_page.text
+    assert "24 Nov 2026" not in mismatched_page.text
     assert detail.status_code == 200
     assert 'name="status"' not in detail.text  # read-only: no form fields
     assert client.post(reverse("admin:payments_reconciliationreport_add")).status_code == 403
