@@ -229,6 +229,7 @@ def checkout_place(
     idempotency_key: str,
     owner: str,
     language: str = "",
+    visitor_key: str = "",
     now: datetime | None = None,
 ) -> tuple[Order, bool]:
     """Place the cart as one order split by seller. Returns ``(order, created)``; ``created`` is False
@@ -238,7 +239,10 @@ def checkout_place(
     The cart is priced first, outside any lock; then the order is written in one transaction that
     begins by claiming the cart's lines (their rows locked), so a cart is consumed exactly once: a concurrent
     checkout of the same cart waits, then finds either the order its own key placed (a double click:
-    the same order) or its lines gone (another key, another tab: refused, nothing written)."""
+    the same order) or its lines gone (another key, another tab: refused, nothing written).
+
+    ``visitor_key`` is the shopper's anonymous analytics id (``common.tracking.visitor_id``): the
+    ``order_placed`` event carries it, so analytics joins the order to the visit it was placed in."""
     now = now or timezone.now()
     digest = _checkout_digest(owner=owner, idempotency_key=idempotency_key)
     summary = cart_summary(
@@ -268,6 +272,7 @@ def checkout_place(
             coupon_code=coupon_code,
             digest=digest,
             language=language,
+            visitor_key=visitor_key,
             now=now,
         )
     except _AlreadyPlaced as placed:
@@ -384,6 +389,7 @@ def _order_write(
     coupon_code: str,
     digest: str,
     language: str,
+    visitor_key: str,
     now: datetime,
 ) -> Order:
     """The order's rows, its stock, flash units and coupon use, in one transaction that first claims
@@ -422,6 +428,7 @@ def _order_write(
         lambda: track(
             event_type="order_placed",
             user_id=buyer_id,
+            session_key=visitor_key,
             object_type="orders.order",
             object_id=order_id,
             properties={

@@ -203,6 +203,7 @@ class CheckoutView(TemplateView):
                     idempotency_key=form.cleaned_data["idempotency_key"],
                     owner=self._owner(request),
                     language=get_language() or "",
+                    visitor_key=visitor_id(request),
                 )
             except ApplicationError as exc:
                 form.add_service_error(exc)
