@@ -19,7 +19,7 @@ from common.exceptions import ApplicationError
 from orders.lifecycle import selectors, services
 from orders.lifecycle.forms import CancelForm, GuestOrderLookupForm
 from orders.lifecycle.transitions import order_cancellable_by_shopper
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
 from orders.viewer import guest_remember, order_for_request
 
 
@@ -35,6 +35,10 @@ class OrderListView(ShopperRequiredMixin, TemplateView):
 
 class OrderDetailView(TemplateView):
     template_name = "shop/orders/order_detail.html"
+
+    def order_context_extra(self, order: Order) -> dict[str, Any]:
+        """Figures of other apps about this order (its refunds), added by ``marketplace.pages.storefront``."""
+        return {}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         order = order_for_request(self.request, kwargs["number"])
@@ -53,6 +57,7 @@ class OrderDetailView(TemplateView):
             "cancellable": cancellable,
             "reviewable": reviewable,
             "cancel_form": CancelForm(),
+            **self.order_context_extra(order),
         }
 
 
