@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from django.db import IntegrityError, transaction
@@ -66,6 +67,22 @@ class EntrySpec:
     order_id: int | None = None
     payment_id: int | None = None
     reverses_id: int | None = None
+    # When the fact happened, for history posted after the fact (an import); None: now.
+    occurred_at: datetime | None = None
+
+    def entry(self) -> JournalEntry:
+        """The unsaved entry row of this spec."""
+        entry = JournalEntry(
+            kind=self.kind,
+            key=self.key,
+            memo=self.memo[:300],
+            order_id=self.order_id,
+            payment_id=self.payment_id,
+            reverses_id=self.reverses_id,
+        )
+        if self.occurred_at is not None:
+            entry.created_at = self.occurred_at
+        return entry
 
 
 # --- accounts -----------------------------------------------------------------------------------------
@@ -182,14 +199,8 @@ def entry_post(spec: EntrySpec) -> tuple[JournalEntry, bool]:
         return existing, False
     try:
         with transaction.atomic():
-            entry = JournalEntry.objects.create(
-                kind=spec.kind,
-                key=spec.key,
-                memo=spec.memo[:300],
-                order_id=spec.order_id,
-                payment_id=spec.payment_id,
-                reverses_id=spec.reverses_id,
-            )
+            entry = spec.entry()
+            entry.save(force_insert=True)
             account_ids = account_ids_get((p.kind, p.seller_id, spec.currency) for p in postings)
             JournalLine.objects.bulk_create(_lines(entry.pk, spec, postings, account_ids))
     except IntegrityError:
@@ -211,19 +222,7 @@ def entries_post_batch(specs: Sequence[EntrySpec]) -> int:
         raise LedgerError("a batch repeats a key")
     posted = set(JournalEntry.objects.filter(key__in=keys).values_list("key", flat=True))
     todo = [(spec, postings) for spec, postings in validated if spec.key not in posted]
-    entries = JournalEntry.objects.bulk_create(
-        [
-            JournalEntry(
-                kind=spec.kind,
-                key=spec.key,
-                memo=spec.memo[:300],
-                order_id=spec.order_id,
-                payment_id=spec.payment_id,
-                reverses_id=spec.reverses_id,
-            )
-            for spec, _ in todo
-        ]
-    )
+    entries = JournalEntry.objects.bulk_create([spec.entry() for spec, _ in todo], batch_size=2000)
     if entries and entries[0].pk is None:  # backends that return no ids from bulk inserts
         by_key = dict(JournalEntry.objects.filter(key__in=[s.key for s, _ in todo]).values_list("key", "pk"))
         for entry in entries:
@@ -288,6 +287,19 @@ def seller_order_pending_balance(*, seller_order_id: int, seller_id: int, curren
         seller_order_id=seller_order_id,
     ).aggregate(total=Sum("amount"))["total"]
     return -int(total or 0)
+
+
+def seller_orders_pending_balances(*, seller_order_ids: Iterable[int]) -> dict[int, int]:
+    """``seller_order_pending_balance`` of many order parts in one query (parts without any are left out)."""
+    rows = (
+        JournalLine.objects.filter(
+            account__kind=Kind.SELLER_PENDING, seller_order_id__in=set(seller_order_ids)
+        )
+        .values("seller_order_id")
+        .annotate(total=Sum("amount"))
+        .values_list("seller_order_id", "total")
+    )
+    return {seller_order_id: -int(total or 0) for seller_order_id, total in rows}
 
 
 @dataclass(frozen=True)
@@ -361,6 +373,27 @@ def capture_post(
     """Money captured at the provider. With ``allocations`` it is split to sellers, commission and
     promotions in the same entry (their paid_by_shopper must add up to ``amount``); without, it waits in
     shopper clearing (a payment for an order that was cancelled meanwhile, to be refunded)."""
+    return entry_post(
+        capture_spec(
+            payment_id=payment_id,
+            order_id=order_id,
+            currency=currency,
+            amount=amount,
+            allocations=allocations,
+        )
+    )
+
+
+def capture_spec(
+    *,
+    payment_id: int,
+    order_id: int,
+    currency: str,
+    amount: int,
+    allocations: Sequence[SellerAllocation] | None,
+    occurred_at: datetime | None = None,
+) -> EntrySpec:
+    """The entry ``capture_post`` posts (``entries_post_batch`` posts many of them at once)."""
     postings = [Posting(Kind.PROVIDER_CASH, amount)]
     if allocations is None:
         postings.append(Posting(Kind.SHOPPER_CLEARING, -amount))
@@ -373,16 +406,15 @@ def capture_post(
                 Posting(Kind.COMMISSION_REVENUE, -a.commission, seller_order_id=a.seller_order_id)
             )
             postings.append(Posting(Kind.PROMOTIONS, a.promotions, seller_order_id=a.seller_order_id))
-    return entry_post(
-        EntrySpec(
-            kind=JournalEntry.Kind.CAPTURE,
-            key=f"capture:{payment_id}",
-            currency=currency,
-            postings=postings,
-            memo=f"payment {payment_id} captured",
-            order_id=order_id,
-            payment_id=payment_id,
-        )
+    return EntrySpec(
+        kind=JournalEntry.Kind.CAPTURE,
+        key=f"capture:{payment_id}",
+        currency=currency,
+        postings=postings,
+        memo=f"payment {payment_id} captured",
+        order_id=order_id,
+        payment_id=payment_id,
+        occurred_at=occurred_at,
     )
 
 
@@ -425,23 +457,53 @@ def refund_post(
     """Money given back to the shopper. A seller's refund is taken from their pending funds for that
     order part first, then from their available funds; commission is given back and the platform's
     promotion unwound in proportion. Without a seller it comes out of shopper clearing."""
+    pending = 0
+    if seller_id is not None and seller_order_id:
+        _seller_order_lock(seller_order_id)
+        pending = seller_order_pending_balance(
+            seller_order_id=seller_order_id, seller_id=seller_id, currency=currency
+        )
+    return entry_post(
+        refund_spec(
+            refund_id=refund_id,
+            payment_id=payment_id,
+            order_id=order_id,
+            currency=currency,
+            amount=amount,
+            seller_id=seller_id,
+            seller_order_id=seller_order_id,
+            seller_amount=seller_amount,
+            commission=commission,
+            promotions=promotions,
+            pending=pending,
+        )
+    )
+
+
+def refund_spec(
+    *,
+    refund_id: int,
+    payment_id: int,
+    order_id: int,
+    currency: str,
+    amount: int,
+    seller_id: int | None,
+    seller_order_id: int | None,
+    seller_amount: int,
+    commission: int,
+    promotions: int,
+    pending: int,
+    occurred_at: datetime | None = None,
+) -> EntrySpec:
+    """The entry ``refund_post`` posts, given what is ``pending`` for the seller order part (its seller
+    pending balance, credit-positive), which the seller's share is taken from first."""
     postings = [Posting(Kind.REFUNDS, amount), Posting(Kind.PROVIDER_CASH, -amount)]
     if seller_id is None:
         postings += [Posting(Kind.SHOPPER_CLEARING, amount), Posting(Kind.REFUNDS, -amount)]
     else:
         if seller_amount + commission - promotions != amount:
             raise LedgerError(f"refund {refund_id}: seller, commission and promotions do not add up")
-        if seller_order_id:
-            _seller_order_lock(seller_order_id)
-        pending = max(
-            0,
-            seller_order_pending_balance(
-                seller_order_id=seller_order_id, seller_id=seller_id, currency=currency
-            )
-            if seller_order_id
-            else 0,
-        )
-        from_pending = min(pending, seller_amount)
+        from_pending = min(max(0, pending), seller_amount)
         postings += [
             Posting(Kind.SELLER_PENDING, from_pending, seller_id, seller_order_id),
             Posting(Kind.SELLER_AVAILABLE, seller_amount - from_pending, seller_id, seller_order_id),
@@ -449,16 +511,15 @@ def refund_post(
             Posting(Kind.PROMOTIONS, -promotions, seller_order_id=seller_order_id),
             Posting(Kind.REFUNDS, -amount),
         ]
-    return entry_post(
-        EntrySpec(
-            kind=JournalEntry.Kind.REFUND,
-            key=f"refund:{refund_id}",
-            currency=currency,
-            postings=postings,
-            memo=f"refund {refund_id} of payment {payment_id}",
-            order_id=order_id,
-            payment_id=payment_id,
-        )
+    return EntrySpec(
+        kind=JournalEntry.Kind.REFUND,
+        key=f"refund:{refund_id}",
+        currency=currency,
+        postings=postings,
+        memo=f"refund {refund_id} of payment {payment_id}",
+        order_id=order_id,
+        payment_id=payment_id,
+        occurred_at=occurred_at,
     )
 
 

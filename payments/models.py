@@ -8,6 +8,7 @@ a new reversing entry, never an edit (``payments.ledger`` is the only writer).
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -246,7 +247,9 @@ class JournalEntry(models.Model):
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the fact happened: now for live postings, the fact's own time for history posted after it
+    # (``EntrySpec.occurred_at``, e.g. imported orders), so reports book it on the right day.
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
