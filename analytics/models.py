@@ -1,6 +1,7 @@
 """The behavioural event stream: append-only, one row per thing a visitor or a service did."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,10 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["type", "occurred_at"], name="analytics_event_type_time"),
             models.Index(fields=["object_type", "object_id"], name="analytics_event_object"),
+            # Rows are appended in time order, so a block range index on the time is a few pages however
+            # long the table grows, and a day's rollup reads only that day's blocks. PostgreSQL only (the
+            # migration skips it elsewhere).
+            BrinIndex(fields=["occurred_at"], name="analytics_event_time_brin"),
         ]
 
     def __str__(self) -> str:
@@ -120,6 +125,9 @@ class VisitorSession(models.Model):
     class Meta:
         indexes = [models.Index(fields=["visitor_key", "started_at"], name="analytics_session_visitor")]
 
+    def __str__(self) -> str:
+        return f"{self.visitor_key} {self.started_at:%Y-%m-%d %H:%M} ({self.channel})"
+
 
 class TrafficFact(FactBase):
     """Visits and the funnel. Platform rows (seller_id 0) count every session; a seller's rows count the
@@ -169,6 +177,9 @@ class TrafficFact(FactBase):
         ]
         indexes = [models.Index(fields=["seller_id", "grain", "period"], name="analytics_traffic_seller")]
 
+    def __str__(self) -> str:
+        return f"traffic {self.grain}{self.period} seller {self.seller_id} {self.channel}"
+
 
 class SalesFact(FactBase):
     """Money and orders per seller (seller_id 0 rows are the platform's customer orders: ``orders_*``
@@ -207,6 +218,9 @@ class SalesFact(FactBase):
         ]
         indexes = [models.Index(fields=["seller_id", "grain", "period"], name="analytics_sales_seller")]
 
+    def __str__(self) -> str:
+        return f"sales {self.grain}{self.period} seller {self.seller_id} {self.channel} {self.currency}"
+
 
 class CategoryFact(FactBase):
     """Per seller and leaf category (``top_category_id`` repeated for grouping by top level)."""
@@ -230,6 +244,9 @@ class CategoryFact(FactBase):
             )
         ]
         indexes = [models.Index(fields=["grain", "period"], name="analytics_category_period")]
+
+    def __str__(self) -> str:
+        return f"category {self.category_id} {self.grain}{self.period} seller {self.seller_id}"
 
 
 class ProductFact(FactBase):
@@ -256,6 +273,9 @@ class ProductFact(FactBase):
             models.Index(fields=["seller_id", "grain", "period"], name="analytics_product_seller"),
         ]
 
+    def __str__(self) -> str:
+        return f"product {self.product_id} {self.grain}{self.period}"
+
 
 class SearchFact(FactBase):
     query = models.CharField(max_length=200, help_text="Normalised: trimmed, lower case, spaces collapsed")
@@ -268,6 +288,9 @@ class SearchFact(FactBase):
         constraints = [
             models.UniqueConstraint(fields=["grain", "period", "query"], name="analytics_search_cell")
         ]
+
+    def __str__(self) -> str:
+        return f"search {self.query!r} {self.grain}{self.period}"
 
 
 class LandingPageFact(FactBase):
@@ -285,6 +308,9 @@ class LandingPageFact(FactBase):
                 fields=["grain", "period", "seller_id", "path", "channel"], name="analytics_landing_cell"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"landing {self.path} {self.grain}{self.period} seller {self.seller_id}"
 
 
 class HourlyFact(models.Model):
@@ -307,6 +333,9 @@ class HourlyFact(models.Model):
             models.UniqueConstraint(fields=["hour", "seller_id", "currency"], name="analytics_hourly_cell")
         ]
 
+    def __str__(self) -> str:
+        return f"hour {self.hour:%Y-%m-%d %H:%M} seller {self.seller_id}"
+
 
 class StockSnapshot(models.Model):
     """Stock on hand per SKU at the end of a day (taken by the daily rollup; history before the first
@@ -327,6 +356,9 @@ class StockSnapshot(models.Model):
         ]
         indexes = [models.Index(fields=["seller_id", "day"], name="analytics_stock_seller_day")]
 
+    def __str__(self) -> str:
+        return f"stock {self.variant_id} on {self.day}: {self.on_hand}"
+
 
 class RollupDay(models.Model):
     """Bookkeeping: which platform days need a rebuild (``dirty``) and when each was last rolled up."""
@@ -336,3 +368,21 @@ class RollupDay(models.Model):
     marked_at = models.DateTimeField(null=True, blank=True)
     rolled_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"rollup {self.day}{' (dirty)' if self.dirty else ''}"
+
+
+class OrderAttribution(models.Model):
+    """The visit an order was placed in, as the rollup of the order's placed day found it: the channel,
+    device and customer type under which the order's later refunds, cancellations and commission are
+    booked on their own days. Kept like the facts (the events behind it are pruned)."""
+
+    order_id = models.BigIntegerField(unique=True)
+    day = models.DateField(db_index=True, help_text="Platform-timezone day the order was placed")
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.DIRECT)
+    device = models.CharField(max_length=10, choices=UserAgentClass.choices, default=UserAgentClass.OTHER)
+    customer_type = models.CharField(max_length=10, choices=VisitorType.choices, default=VisitorType.NEW)
+
+    def __str__(self) -> str:
+        return f"order {self.order_id}: {self.channel}, {self.device}, {self.customer_type}"

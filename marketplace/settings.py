@@ -427,6 +427,18 @@ ANALYTICS_PAGEVIEW_NAMESPACES = ["catalog"]
 # Embedded mode buffers events in-process and writes them in one INSERT per batch.
 ANALYTICS_BUFFER_SIZE = env.int("ANALYTICS_BUFFER_SIZE", default=200)
 ANALYTICS_BUFFER_SECONDS = env.float("ANALYTICS_BUFFER_SECONDS", default=5.0)
+# The reports' days are days in this timezone (analytics.rollups): a day runs from local midnight to the
+# next, 23 or 25 hours across a DST change.
+ANALYTICS_TIME_ZONE = env.str("ANALYTICS_TIME_ZONE", default=TIME_ZONE)
+# Raw events older than this are deleted by the nightly job, in batches; the rollups made from them stay.
+ANALYTICS_EVENT_RETENTION_DAYS = env.int("ANALYTICS_EVENT_RETENTION_DAYS", default=400)
+# Today's facts and hours, then any day marked dirty by a late event, payment, refund or cancellation.
+CELERY_BEAT_SCHEDULE["analytics-rollup-recent"] = {"task": "analytics.rollup_recent", "schedule": 600.0}
+# Hourly, doing its work once a day after local midnight: close yesterday, snapshot stock, prune.
+CELERY_BEAT_SCHEDULE["analytics-rollup-nightly"] = {
+    "task": "analytics.rollup_nightly",
+    "schedule": crontab(minute=40),
+}
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {

@@ -9,7 +9,8 @@ reads and what a placed order leads to.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models import F
+from django.db.models.functions import Lower, Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -58,6 +59,8 @@ class Order(TimeStampedModel):
         indexes = [
             models.Index(fields=["buyer", "-placed_at"]),
             models.Index(fields=["status", "payment_due_at"]),
+            # A guest's earlier orders by e-mail in any letter case (analytics: new or returning customer).
+            models.Index(Lower("email"), F("placed_at"), name="order_email_ci_placed"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(total_amount__gte=0), name="order_total_gte_0"),
