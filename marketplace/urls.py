@@ -39,6 +39,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("api/", include(api_patterns)),
     path("seller/", include("marketplace.urls_seller")),
+    path("ops/analytics/", include("analytics.urls_ops")),
     path("robots.txt", seo.RobotsTxtView.as_view(), name="robots-txt"),
     # Browsers ask for /favicon.ico whatever the page links; send them to the icon the pages link.
     path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True), name="favicon"),

@@ -5,6 +5,7 @@ order part with its commission)."""
 from django.urls import path
 
 from accounts.views import seller_api
+from analytics.urls_seller import urlpatterns as analytics_patterns
 from catalog.urls_seller import urlpatterns as catalog_patterns
 from marketplace.pages.portal import SellerDashboardPage, SellerOrderDetailPage
 from marketplace.urls_compose import patterns_with_views
@@ -35,5 +36,6 @@ urlpatterns = [
     *promotion_patterns,
     *review_patterns,
     *payment_patterns,
+    *analytics_patterns,
     path("api-access/", seller_api.SellerApiAccessView.as_view(), name="api-access"),
 ]
