@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "analytics",
     "risk",
     "marketplace.demo",  # manage.py seed_demo; imports every app, imported by none
+    "marketplace.importers",  # manage.py import_transactions: real sales history as orders; imported by none
 ]
 
 MIDDLEWARE = [
