@@ -8,6 +8,8 @@
   pages are not discoverable.
 * ``IsApprovedSeller`` — the DRF counterpart of ``SellerRequiredMixin`` for the seller API: anyone else gets
   a 403 (401 without credentials); checked on every request, so a suspension cuts off the API at once.
+* ``IsOperator`` — the DRF counterpart of ``OperatorRequiredMixin``: active staff only. The operator API's
+  base view (``analytics.api.base.OperatorApi``) answers a refusal with a 404, like the operator pages.
 """
 
 from __future__ import annotations
@@ -67,3 +69,8 @@ class IsApprovedSeller(BasePermission):
             return False
         request.seller = profile
         return True
+
+
+class IsOperator(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return bool(getattr(request.user, "is_operator", False))

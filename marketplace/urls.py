@@ -21,6 +21,8 @@ api_patterns = [
     path("seller/", include("catalog.api.urls_seller")),
     path("orders/", include("orders.api.urls")),
     path("seller/", include("orders.api.urls_seller")),
+    path("seller/analytics/", include("analytics.api.urls_seller")),
+    path("analytics/", include("analytics.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
