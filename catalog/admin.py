@@ -416,8 +416,17 @@ class ProductAdmin(ServiceAdminMixin, admin.ModelAdmin):
     rather than delete."""
 
     form = ProductAdminForm
-    list_display = ("title", "seller", "category", "status", "condition", "from_price", "published_at")
-    list_filter = ("status", "condition", ("category", admin.RelatedOnlyFieldListFilter))
+    list_display = (
+        "title",
+        "seller",
+        "category",
+        "status",
+        "in_stock",
+        "condition",
+        "from_price",
+        "published_at",
+    )
+    list_filter = ("status", "in_stock", "condition", ("category", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("seller", "category")
     search_fields = ("title", "slug", "brand", "seller__shop_name")
     raw_id_fields = ("category",)
@@ -429,6 +438,7 @@ class ProductAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "slug",
         "seller",
         "status",
+        "in_stock",
         "from_price",
         "sales_count",
         "rating_avg",
@@ -447,6 +457,7 @@ class ProductAdmin(ServiceAdminMixin, admin.ModelAdmin):
             {
                 "fields": (
                     "status",
+                    "in_stock",
                     "from_price",
                     "published_at",
                     "sales_count",

@@ -1,4 +1,4 @@
-"""The storefront's facet filters (price, brand, condition, seller rating, stock) as django-filter
+"""The storefront's facet filters (price, brand, condition, seller rating, stock, sold out) as django-filter
 FilterSets, shared by the category and search pages and the public product list API.
 
 They parse and validate the query string into ``selectors.ProductFacetFilters``; what each facet means
@@ -112,6 +112,11 @@ class ProductFacetFilterBase(filters.FilterSet):
     in_stock = BooleanChoiceFilter(
         method="filter_nothing", help_text=_("true: only products with a variant in stock.")
     )
+    include_sold_out = BooleanChoiceFilter(
+        method="filter_nothing",
+        choices=[("true", _("Yes")), ("1", _("Yes")), ("false", _("No")), ("0", _("No"))],
+        help_text=_("true: also list sold-out products (no variant in stock), which are left out otherwise."),
+    )
 
     class Meta:
         model = Product
@@ -156,6 +161,7 @@ class ProductFacetFilterBase(filters.FilterSet):
             conditions=tuple(data.get("condition") or ()),
             min_seller_rating=int(rating) if rating else None,
             in_stock=data.get("in_stock") == "true",
+            include_sold_out=data.get("include_sold_out") in ("true", "1"),
             attributes=tuple(
                 (
                     attribute.code,

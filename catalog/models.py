@@ -177,6 +177,10 @@ class Product(TimeStampedModel):
     tags = models.ManyToManyField(Tag, blank=True, related_name="products")
     # Values of the category's PRODUCT-scope attributes, keyed by ``CategoryAttribute.code``.
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    # Whether any SKU has stock, kept by the stock services (``catalog.services``) in the transaction
+    # that moves the stock, so listings can hide sold-out products without reading the SKUs. An ACTIVE
+    # product without stock stays published: its page says "Sold out", listings leave it out by default.
+    in_stock = models.BooleanField(_("in stock"), default=False, editable=False)
     # "From" price = cheapest variant, kept in step by catalog services so listings sort without a join.
     price_amount = models.BigIntegerField(_("from price (minor units)"), default=0)
     currency = models.CharField(_("currency"), max_length=3, default="USD")

@@ -40,6 +40,7 @@ ATTRIBUTE_FACET_LIMIT = 30  # values per attribute
 # Query parameters of listings that an attribute code may not take over as its facet's parameter.
 RESERVED_FACET_PARAMS = frozenset(
     {"page", "sort", "q", "brand", "condition", "min_price", "max_price", "min_rating", "in_stock"}
+    | {"include_sold_out"}
     | {"category", "seller", "ordering", "page_size", "format"}
 )
 FACET_ATTRIBUTE_TYPES = frozenset({attributes.CHOICE, attributes.TEXT, attributes.BOOLEAN})
@@ -58,6 +59,7 @@ LISTING_FIELDS = (
     "sales_count",
     "rating_avg",
     "rating_count",
+    "in_stock",
     "seller__id",
     "seller__shop_name",
     "seller__slug",
@@ -164,8 +166,9 @@ def product_search_correction(*, query: str) -> str:
 
 
 def product_search_suggestions(*, query: str) -> list[str]:
-    """Visible titles close to a query that found nothing ("Did you mean …?")."""
-    return search.product_titles_similar(product_list_visible(), query=query)
+    """Titles of visible products in stock close to a query that found nothing ("Did you mean …?"): a
+    suggestion leads to a search, which leaves sold-out products out."""
+    return search.product_titles_similar(product_list_visible().filter(product_in_stock_q()), query=query)
 
 
 # --- facets ---------------------------------------------------------------------------------------
@@ -181,6 +184,8 @@ class ProductFacetFilters:
     conditions: tuple[str, ...] = ()
     min_seller_rating: int | None = None
     in_stock: bool = False
+    # Sold-out products (no SKU in stock) are left out of listings unless the shopper asks for them.
+    include_sold_out: bool = False
     # ((code, scope, values), ...), e.g. (("colour", "variant", ("Red", "Blue")),); values as typed.
     attributes: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
@@ -231,6 +236,8 @@ class ProductFacets:
     conditions: list[FacetValue] = field(default_factory=list)
     seller_ratings: list[FacetValue] = field(default_factory=list)
     in_stock: FacetValue | None = None
+    # "Include sold out": its count is how many sold-out products the other facets match.
+    sold_out: FacetValue | None = None
     attributes: list[AttributeFacet] = field(default_factory=list)
 
 
@@ -242,8 +249,9 @@ class AttributeFacet:
 
 
 def product_in_stock_q() -> Q:
-    """A product is in stock when any of its variants has stock (``EXISTS``: no duplicate rows)."""
-    return Q(Exists(ProductVariant.objects.filter(product_id=OuterRef("pk"), stock__gt=0)))
+    """A product is in stock when any of its variants has stock: ``Product.in_stock``, which the stock
+    services keep (no read of the SKUs per listed row). Without it a product is sold out."""
+    return Q(in_stock=True)
 
 
 def product_facet_q(filters: ProductFacetFilters) -> dict[str, Q]:
@@ -262,7 +270,8 @@ def product_facet_q(filters: ProductFacetFilters) -> dict[str, Q]:
         conditions["condition"] = Q(condition__in=filters.conditions)
     if filters.min_seller_rating is not None:
         conditions["min_rating"] = Q(seller__rating_avg__gte=filters.min_seller_rating)
-    if filters.in_stock:
+    if filters.in_stock or not filters.include_sold_out:
+        # One condition for both: "in stock only", and leaving sold-out products out unless asked.
         conditions["in_stock"] = product_in_stock_q()
     for code, scope, values in filters.attributes:
         if not values:
@@ -360,7 +369,12 @@ def product_facet_counts(
     """
     conditions = product_facet_q(filters)
     base = queryset.order_by()
-    aggregates: dict[str, Count] = {"total": Count("pk")}
+    # The total counts sold-out products only when they are asked for (it is what the listing would hold
+    # without facets); the sold-out count tells how many asking for them would add.
+    aggregates: dict[str, Count] = {
+        "total": Count("pk") if filters.include_sold_out else Count("pk", filter=product_in_stock_q()),
+        "sold_out": Count("pk", filter=_all_but(conditions, "in_stock") & ~product_in_stock_q()),
+    }
     for value, _label in Product.Condition.choices:
         aggregates[f"condition_{value}"] = Count(
             "pk", filter=_all_but(conditions, "condition") & Q(condition=value)
@@ -371,8 +385,9 @@ def product_facet_counts(
         )
     aggregates["in_stock"] = Count("pk", filter=_all_but(conditions, "in_stock") & product_in_stock_q())
     totals = base.aggregate(**aggregates)
+    sold_out = FacetValue("true", str(_("Include sold out")), totals["sold_out"], filters.include_sold_out)
     if not totals["total"]:
-        return ProductFacets()
+        return ProductFacets(sold_out=sold_out if totals["sold_out"] else None)
 
     brand_rows = (
         base.filter(_all_but(conditions, "brand"))
@@ -406,6 +421,7 @@ def product_facet_counts(
             for floor in SELLER_RATING_FLOORS
         ],
         in_stock=FacetValue("true", _("In stock only"), totals["in_stock"], filters.in_stock),
+        sold_out=sold_out,
     )
 
 
@@ -438,18 +454,19 @@ def product_list(
     filters: ProductFacetFilters | None = None,
     sort: ProductSort | str = ProductSort.NEWEST,
 ) -> QuerySet[Product]:
-    """Visible products for a listing page or the list API, ready to paginate. A search is ordered by
-    relevance unless another sort is asked for."""
+    """Visible products for a listing page or the list API, ready to paginate, narrowed by ``filters``
+    (none given: no facet, and sold-out products left out). A search is ordered by relevance unless
+    another sort is asked for."""
     queryset = product_list_unfiltered(category=category, seller=seller, query=query)
-    if filters is not None:
-        queryset = product_qs_filter_facets(queryset, filters=filters)
+    queryset = product_qs_filter_facets(queryset, filters=filters or ProductFacetFilters())
     return product_qs_order(product_qs_for_listing(queryset), sort=sort)
 
 
 def product_list_unfiltered(
     *, category: Category | None = None, seller: SellerProfile | None = None, query: str = ""
 ) -> QuerySet[Product]:
-    """The products a listing shows before facets narrow it: what facet counts are computed over."""
+    """The products a listing shows before facets narrow it: what facet counts are computed over. Sold-out
+    ones are still in it: leaving them out is a facet (``ProductFacetFilters.include_sold_out``)."""
     queryset = product_list_visible()
     if category is not None:
         queryset = product_qs_in_category_subtree(queryset, category=category)

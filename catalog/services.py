@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import NoReturn, cast
 
 from django.db import connection, transaction
-from django.db.models import F, Min
+from django.db.models import Exists, F, Min, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from catalog.domain_events import ListingChanged
@@ -25,6 +25,7 @@ from common.exceptions import ApplicationError
 __all__ = [
     "OutOfStock",
     "listing_cache_invalidate",
+    "product_in_stock_refresh",
     "product_price_sync",
     "products_schedule_run",
     "stock_adjust",
@@ -100,6 +101,10 @@ def stock_adjust(
     if changed is None:
         _stock_update_refused(variant_id)
     quantity_after, product_id = changed
+    if quantity_after == 0:
+        _products_in_stock_follow(emptied=[product_id])
+    elif quantity_after == delta:  # it had none before
+        _products_in_stock_follow(stocked=[product_id])
     product_cache_invalidate(product_id)
     publish(ListingChanged(product_id=product_id, change="stock"))
     return StockMovement.objects.create(
@@ -141,6 +146,8 @@ def stock_take(
             if changed is None:
                 _stock_update_refused(variant_id)
             left[variant_id] = changed
+        # After every SKU's lock (they come first, in SKU-id order, for every caller).
+        _products_in_stock_follow(emptied=[product_id for stock, product_id in left.values() if stock == 0])
         for product_id in sorted({product_id for _stock, product_id in left.values()}):
             product_cache_invalidate(product_id)
             publish(ListingChanged(product_id=product_id, change="stock"))
@@ -157,6 +164,70 @@ def stock_take(
                 for variant_id in sorted(wanted)
             ]
         )
+
+
+def _products_in_stock_follow(*, emptied: Iterable[int] = (), stocked: Iterable[int] = ()) -> None:
+    """Keep ``Product.in_stock`` in step with a stock change that crossed zero, in the transaction that
+    made it: ``stocked`` products had a SKU come back (so they are in stock, whatever the others hold),
+    ``emptied`` ones had a SKU run out (so they are in stock only if another SKU still is). A product
+    that flips appears in or leaves the listings: a new listing generation once this commits.
+
+    The products are locked (in id order, after the SKUs the caller changed) before anything is read:
+    two orders taking the last unit of two SKUs of one product, or a restock of one SKU while the last
+    unit of another sells, would otherwise each miss the other's uncommitted change and leave the flag
+    wrong. Under READ COMMITTED each statement after the lock sees what the other one committed."""
+    stocked_ids, emptied_ids = set(stocked), set(emptied)
+    if not stocked_ids and not emptied_ids:
+        return
+    current = dict(_products_lock(stocked_ids | emptied_ids).values_list("pk", "in_stock"))
+    flipped = 0
+    now_stocked = sorted(pk for pk in stocked_ids if current.get(pk) is False)
+    if now_stocked:
+        flipped += Product.objects.filter(pk__in=now_stocked).update(in_stock=True)
+    maybe_emptied = sorted(pk for pk in emptied_ids - stocked_ids if current.get(pk))
+    if maybe_emptied:
+        flipped += Product.objects.filter(pk__in=maybe_emptied).exclude(_has_stock()).update(in_stock=False)
+    if flipped:
+        listing_cache_invalidate()
+
+
+def _products_lock(product_ids: Iterable[int]) -> QuerySet[Product]:
+    """Lock these products in id order (the lock an UPDATE takes: rows pointing at them can still be
+    inserted) and return them."""
+    return Product.objects.select_for_update(no_key=True).filter(pk__in=sorted(product_ids)).order_by("pk")
+
+
+def _has_stock() -> Exists:
+    return Exists(ProductVariant.objects.filter(product_id=OuterRef("pk"), stock__gt=0))
+
+
+@transaction.atomic
+def product_in_stock_refresh(*, product_ids: Iterable[int]) -> list[int]:
+    """Recompute ``Product.in_stock`` of these products from their SKUs, for writers that add or remove
+    SKUs with stock other than through ``stock_adjust`` (bulk loads, a deleted SKU). Returns the ids of
+    those that flipped; their pages and the listings follow once this commits."""
+    ids = set(product_ids)
+    if not ids:
+        return []
+    list(_products_lock(ids).values_list("pk", flat=True))
+    # Read after the lock, in a statement of its own (so it sees what a writer we waited for committed).
+    rows = list(
+        Product.objects.filter(pk__in=ids)
+        .annotate(has_stock=_has_stock())
+        .values_list("pk", "in_stock", "has_stock")
+    )
+    stocked = [pk for pk, in_stock, has_stock in rows if has_stock and not in_stock]
+    emptied = [pk for pk, in_stock, has_stock in rows if in_stock and not has_stock]
+    if stocked:
+        Product.objects.filter(pk__in=stocked).update(in_stock=True)
+    if emptied:
+        Product.objects.filter(pk__in=emptied).update(in_stock=False)
+    flipped = sorted(stocked + emptied)
+    for product_id in flipped:
+        product_cache_invalidate(product_id)
+    if flipped:
+        listing_cache_invalidate()
+    return flipped
 
 
 def _stock_update_refused(variant_id: int) -> NoReturn:

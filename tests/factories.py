@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.models import Address, SellerProfile, User
 from catalog import search
 from catalog.models import Category, Product, ProductVariant, Tag
+from catalog.services import product_in_stock_refresh
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -83,6 +84,8 @@ class ProductFactory(factory.django.DjangoModelFactory):
     price_amount = 1999
     currency = "USD"
     published_at = factory.LazyFunction(timezone.now)
+    # Listed as buyable, like most products a test wants; a ProductVariantFactory sets it from the SKUs.
+    in_stock = True
 
     @factory.post_generation
     def tags(self, create, extracted, **kwargs):
@@ -106,3 +109,9 @@ class ProductVariantFactory(factory.django.DjangoModelFactory):
     price_amount = factory.LazyAttribute(lambda o: o.product.price_amount)
     currency = factory.LazyAttribute(lambda o: o.product.currency)
     stock = 10
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # What the stock services do whenever a SKU's stock changes: keep the product's in_stock current.
+        if create:
+            product_in_stock_refresh(product_ids=[instance.product_id])

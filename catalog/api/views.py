@@ -105,7 +105,8 @@ class CategoryDetailApi(APIView):
 
 class ProductListApi(generics.ListAPIView):
     """Visible products, narrowed by the storefront's facets (``catalog.filters``); newest first, or most
-    relevant first for a search, unless ``ordering`` says otherwise. Prices are integer minor units."""
+    relevant first for a search, unless ``ordering`` says otherwise. Sold-out products (``in_stock``
+    false) are left out unless ``include_sold_out=true``. Prices are integer minor units."""
 
     permission_classes = [AllowAny]
     filterset_class = ProductFilter
@@ -123,6 +124,7 @@ class ProductListApi(generics.ListAPIView):
         rating_avg = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
         rating_count = serializers.IntegerField()
         published_at = serializers.DateTimeField(allow_null=True)
+        in_stock = serializers.BooleanField(help_text="False: sold out (no variant in stock).")
         seller = _SellerSummarySerializer()
         category = _CategoryRefSerializer()
         thumbnail_url = _MediaUrlField(
@@ -134,7 +136,8 @@ class ProductListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database reads
             return Product.objects.none()
-        return selectors.product_list()
+        # Every stock state: the filterset's facets leave sold-out products out unless asked for.
+        return selectors.product_list(filters=selectors.ProductFacetFilters(include_sold_out=True))
 
 
 class ProductDetailApi(APIView):
@@ -168,6 +171,7 @@ class ProductDetailApi(APIView):
         rating_avg = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
         rating_count = serializers.IntegerField()
         published_at = serializers.DateTimeField(allow_null=True)
+        in_stock = serializers.BooleanField(help_text="False: sold out (no variant in stock).")
         attributes = serializers.DictField(
             help_text="Product-scope attribute values by code (numbers as JSON numbers); each variant "
             "carries its own variant-scope values."
@@ -215,6 +219,9 @@ class ProductFacetsApi(generics.GenericAPIView):
         conditions = serializers.ListField(child=serializers.DictField())
         seller_ratings = serializers.ListField(child=serializers.DictField())
         in_stock = serializers.DictField(allow_null=True)
+        sold_out = serializers.DictField(
+            allow_null=True, help_text="Sold-out products the other facets match (include_sold_out)."
+        )
         attributes = serializers.ListField(child=serializers.DictField())
 
     @extend_schema(responses=OutputSerializer)

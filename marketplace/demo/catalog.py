@@ -1073,6 +1073,8 @@ class CatalogSeeder:
             condition=condition,
             status=Product.Status.ACTIVE,
             price_amount=min(variant.price_amount for variant in variants),
+            # What the stock services keep for every product (variants are bulk-created, not adjusted).
+            in_stock=any(variant.stock > 0 for variant in variants),
             currency=settings.DEFAULT_CURRENCY,
             published_at=self.run.now - timedelta(days=popularity.age_days),
             sales_count=popularity.sales_count,

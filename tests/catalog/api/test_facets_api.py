@@ -38,11 +38,20 @@ def test_facets_of_a_category_count_each_value_with_the_other_facets_applied(api
     # then
     assert response.status_code == 200
     body = response.json()
-    assert body["total"] == 3
+    assert body["total"] == 2  # the sold-out one is not listed
     assert _counts(body["brands"]) == {"Acme": 1, "Zenith": 1}  # in stock, any brand
     assert _counts(body["conditions"]) == {"new": 1, "used": 0, "refurbished": 0}  # Acme and in stock
     assert body["in_stock"]["count"] == 1  # Acme, in stock or not
     assert body["in_stock"]["selected"] is True
+    assert body["sold_out"] == {"value": "true", "label": "Include sold out", "count": 1, "selected": False}
+
+
+def test_facets_count_sold_out_products_when_they_are_asked_for(api, shelf):
+    body = api.get(URL, {"category": "shelf", "include_sold_out": "true"}).json()
+
+    assert body["total"] == 3
+    assert _counts(body["brands"]) == {"Acme": 2, "Zenith": 1}
+    assert (body["sold_out"]["count"], body["sold_out"]["selected"]) == (1, True)
 
 
 def test_facets_of_a_search(api, shelf):

@@ -69,10 +69,33 @@ def test_product_list_shows_only_visible_products_in_the_documented_shape(api):
         "currency": "USD",
         "rating_avg": None,
         "rating_count": 0,
+        "in_stock": True,
         "seller": {"shop_name": "Potter", "slug": "potter"},
         "category": {"name": "Shelf", "slug": "shelf"},
         "thumbnail_url": None,
     }
+
+
+def test_product_list_leaves_sold_out_products_out_unless_asked_for_and_their_page_stays(api):
+    # given a product whose only SKU has sold out, and one in stock
+    shelf = category_create("Shelf")
+    ProductVariantFactory(product=ProductFactory(slug="gone", category=shelf), stock=0)
+    ProductVariantFactory(product=ProductFactory(slug="here", category=shelf), stock=2)
+
+    # when
+    default = api.get(LIST_URL)
+    with_sold_out = api.get(LIST_URL, {"include_sold_out": "true", "ordering": "newest"})
+    detail = api.get(reverse("catalog-api:product-detail", args=["gone"]))
+
+    # then
+    assert _slugs(default) == ["here"]
+    assert {item["slug"]: item["in_stock"] for item in with_sold_out.json()["results"]} == {
+        "gone": False,
+        "here": True,
+    }
+    assert detail.status_code == 200
+    assert detail.json()["in_stock"] is False
+    assert [v["in_stock"] for v in detail.json()["variants"]] == [False]
 
 
 def test_product_detail_has_variants_tags_and_a_seller_summary(api):

@@ -35,6 +35,16 @@ def test_inventory_lists_own_skus_low_stock_first_with_recent_movements(client, 
     assert 'for="delta-' in response.content.decode()
 
 
+def test_inventory_marks_the_skus_of_a_sold_out_listing(client, seller):
+    ProductVariantFactory(product=ProductFactory(seller=seller, title="Teapot"), sku="GONE", stock=0)
+    ProductVariantFactory(product=ProductFactory(seller=seller, title="Mug"), sku="HERE", stock=9)
+
+    html = client.get(reverse("seller:inventory")).content.decode()
+
+    assert html.count('<span class="sold-out">Sold out</span>') == 1
+    assert '>Teapot</a> <span class="sold-out">Sold out</span></td>' in html
+
+
 def test_a_restock_adds_stock_and_records_a_movement(client, seller):
     variant = ProductVariantFactory(product__seller=seller, stock=2)
 

@@ -266,6 +266,24 @@ def test_the_list_shows_only_own_listings_filtered_by_search_and_status(client, 
     assert [p.title for p in drafts.context["products"]] == ["Red mug"]
 
 
+def test_the_list_shows_a_live_listing_without_stock_as_sold_out_beside_its_status(client, seller):
+    # given a live listing whose SKUs have all sold out, one in stock, and a draft without stock
+    sold_out = ProductFactory(seller=seller, title="Teapot", status=Status.ACTIVE)
+    ProductVariantFactory(product=sold_out, stock=0)
+    ProductVariantFactory(product=ProductFactory(seller=seller, title="Mug"), stock=2)
+    ProductVariantFactory(product=ProductFactory(seller=seller, title="Jug", status=Status.DRAFT), stock=0)
+
+    # when
+    html = client.get(reverse("seller:product-list")).content.decode()
+    edit = client.get(reverse("seller:product-edit", args=[sold_out.pk])).content.decode()
+
+    # then it stays "Active" (it is published), marked sold out; nothing else is
+    assert html.count('<td>Active · <span class="sold-out">Sold out</span></td>') == 1
+    assert html.count("<td>Active</td>") == 1
+    assert html.count("<td>Draft</td>") == 1
+    assert "search and category pages leave it out until you restock" in edit
+
+
 def test_the_list_is_paginated_by_25(client, seller):
     ProductFactory.create_batch(26, seller=seller)
 

@@ -17,7 +17,8 @@ FACETED_CATEGORY_MAX = 10  # structure, category, ancestors, children, 3 facet q
 
 @pytest.fixture
 def shelf():
-    """A category with a subcategory, and products in both, varied in every faceted field."""
+    """A category with a subcategory, and products in both, varied in every faceted field; and a sold-out
+    product, which listings leave out unless asked for."""
     root = category_create("Kitchen")
     knives = category_create("Knives", parent=root)
     good_seller = SellerProfileFactory(rating_avg=Decimal("4.50"))
@@ -25,13 +26,20 @@ def shelf():
     poor_seller = SellerProfileFactory(rating_avg=None)
     products = [
         ("pan", root, "Acme", "new", 1250, good_seller, 5),
-        ("pot", root, "Zeta", "used", 3000, fair_seller, 0),
+        ("pot", root, "Zeta", "used", 3000, fair_seller, 3),
         ("knife", knives, "acme", "new", 999, poor_seller, 2),
-        ("board", knives, "Birch", "refurbished", 4500, good_seller, 0),
+        ("board", knives, "Birch", "refurbished", 4500, good_seller, 1),
+        ("grater", knives, "Acme", "new", 1500, good_seller, 0),
     ]
     for slug, category, brand, condition, price, seller, stock in products:
         product = ProductFactory(
-            slug=slug, category=category, brand=brand, condition=condition, price_amount=price, seller=seller
+            slug=slug,
+            title=slug.title(),
+            category=category,
+            brand=brand,
+            condition=condition,
+            price_amount=price,
+            seller=seller,
         )
         ProductVariantFactory(product=product, stock=stock)
     ProductFactory(slug="elsewhere", category=category_create("Garden"), brand="Acme")
@@ -59,7 +67,8 @@ def test_without_filters_the_facets_count_the_whole_subtree(client, shelf):
     assert _counts(facets.brands) == {"Acme": 1, "Birch": 1, "Zeta": 1, "acme": 1}
     assert _counts(facets.conditions) == {"new": 2, "used": 1, "refurbished": 1}
     assert _counts(facets.seller_ratings) == {"4": 2, "3": 3}
-    assert facets.in_stock.count == 2
+    assert facets.in_stock.count == 4
+    assert (facets.sold_out.count, facets.sold_out.selected) == (1, False)
 
 
 def test_price_filter_takes_major_units(client, shelf):
@@ -113,7 +122,8 @@ def test_condition_filter_and_the_other_facets_count_within_it(client, shelf):
     assert _listed(response) == {"pan", "knife", "board"}
     assert _counts(facets.conditions) == {"new": 2, "used": 1, "refurbished": 1}
     assert _counts(facets.brands) == {"Acme": 1, "Birch": 1, "acme": 1}
-    assert facets.in_stock.count == 2
+    assert facets.in_stock.count == 3
+    assert facets.sold_out.count == 1  # the grater is new too
 
 
 def test_seller_rating_filter(client, shelf):
@@ -121,15 +131,61 @@ def test_seller_rating_filter(client, shelf):
     assert _listed(_get(client, {"min_rating": "3"})) == {"pan", "pot", "board"}
 
 
-def test_in_stock_filter_needs_a_variant_with_stock(client, shelf):
+def test_a_sold_out_product_is_left_out_unless_asked_for_and_one_sku_in_stock_is_enough(client, shelf):
+    # given a product with one SKU sold out and one in stock, besides the shelf's sold-out grater
     extra = ProductFactory(slug="kettle", category=shelf)
     ProductVariantFactory(product=extra, stock=0)
     ProductVariantFactory(product=extra, stock=1)
 
-    response = _get(client, {"in_stock": "true"})
+    # when
+    default = _get(client)
+    with_sold_out = _get(client, {"include_sold_out": "true"})
 
-    assert _listed(response) == {"pan", "knife", "kettle"}
-    assert response.context["facets"].in_stock.count == 3
+    # then
+    assert _listed(default) == {"pan", "pot", "knife", "board", "kettle"}
+    assert (default.context["facets"].total, default.context["facets"].sold_out.count) == (5, 1)
+    assert _listed(with_sold_out) == {"pan", "pot", "knife", "board", "kettle", "grater"}
+    facets = with_sold_out.context["facets"]
+    assert (facets.total, facets.sold_out.count, facets.sold_out.selected) == (6, 1, True)
+    assert _counts(facets.brands) == {"Acme": 3, "Birch": 1, "Zeta": 1, "acme": 1}
+
+
+def test_in_stock_only_still_wins_over_include_sold_out(client, shelf):
+    response = _get(client, {"in_stock": "true", "include_sold_out": "1"})
+
+    assert _listed(response) == {"pan", "pot", "knife", "board"}
+
+
+def test_the_sold_out_checkbox_shows_how_many_and_keeps_its_state(client, shelf):
+    unticked = _get(client).content.decode()
+    ticked = _get(client, {"include_sold_out": "true"}).content.decode()
+
+    assert '<input type="checkbox" id="facet-sold-out" name="include_sold_out" value="true">' in unticked
+    assert (
+        '<label for="facet-sold-out">Include sold out <span class="facet-count">(1)</span></label>'
+        in unticked
+    )
+    assert 'id="facet-sold-out" name="include_sold_out" value="true" checked' in ticked
+    assert 'href="?">Clear filters</a>' in ticked
+    # the sold-out card says so
+    assert ticked.count('<span class="sold-out">Sold out</span>') == 1
+    assert '<span class="sold-out">' not in unticked
+
+
+def test_a_category_with_only_sold_out_products_offers_to_show_them(client):
+    # given
+    shelf = category_create("Bare")
+    ProductVariantFactory(product=ProductFactory(slug="gone", category=shelf), stock=0)
+
+    # when
+    response = _get(client, slug="bare")
+
+    # then
+    html = response.content.decode()
+    assert _listed(response) == set()
+    assert "Everything in this category is sold out right now." in html
+    assert '<a href="?include_sold_out=true">Show sold-out products</a>' in html
+    assert _listed(_get(client, {"include_sold_out": "true"}, slug="bare")) == {"gone"}
 
 
 def test_variant_attribute_facets_filter_and_count_products_not_variants(client):
@@ -190,7 +246,8 @@ def test_combined_facets_and_pagination_keep_the_query_string(client):
         in second.content.decode()
     )
     assert 'href="?sort=price-asc">Clear filters</a>' in html
-    assert 'id="facet-in-stock" name="in_stock" value="true" checked' in html
+    # "in stock only" is what listings show anyway: no box of its own, the sold-out one is left unticked
+    assert '<input type="checkbox" id="facet-sold-out" name="include_sold_out" value="true">' in html
 
 
 def test_the_sidebar_is_an_accessible_get_form(client, shelf):
@@ -206,9 +263,32 @@ def test_the_sidebar_is_an_accessible_get_form(client, shelf):
 def test_search_page_has_the_same_facets_over_its_results(client, shelf):
     response = client.get(reverse("catalog:search"), {"q": "acme", "condition": "new"})
 
-    assert _listed(response) == {"pan", "knife", "elsewhere"}
+    assert _listed(response) == {"pan", "knife", "elsewhere"}  # not the sold-out grater
     assert response.context["facets"].total == 3
     assert 'name="q" value="acme"' in response.content.decode()
+
+
+def test_search_leaves_sold_out_products_out_unless_asked_for(client, shelf):
+    url = reverse("catalog:search")
+
+    assert _listed(client.get(url, {"q": "grater"})) == set()
+    assert _listed(client.get(url, {"q": "grater", "include_sold_out": "true"})) == {"grater"}
+    assert _listed(client.get(url, {"q": "acme"})) == {"pan", "knife", "elsewhere"}
+    assert _listed(client.get(url, {"q": "acme", "include_sold_out": "1"})) == {
+        "pan",
+        "knife",
+        "grater",
+        "elsewhere",
+    }
+
+
+def test_a_search_that_finds_only_sold_out_products_offers_to_show_them(client, shelf):
+    response = client.get(reverse("catalog:search"), {"q": "grater"})
+
+    html = response.content.decode()
+    assert "No products match “grater”." in html
+    assert "1 sold-out product matches." in html
+    assert '<a href="?q=grater&amp;include_sold_out=true">Show sold-out products</a>' in html
 
 
 def test_api_accepts_the_same_facets(client, shelf):
@@ -218,7 +298,8 @@ def test_api_accepts_the_same_facets(client, shelf):
         return {p["slug"] for p in client.get(url, {"category": "kitchen", **params}).json()["results"]}
 
     assert slugs({"brand": ["acme", "zeta"]}) == {"pan", "pot", "knife"}
-    assert slugs({"in_stock": "true"}) == {"pan", "knife"}
+    assert slugs({"brand": ["acme", "zeta"], "include_sold_out": "true"}) == {"pan", "pot", "knife", "grater"}
+    assert slugs({"in_stock": "true", "include_sold_out": "true"}) == {"pan", "pot", "knife", "board"}
     assert slugs({"min_rating": "4"}) == {"pan", "board"}
     assert slugs({"condition": ["used", "refurbished"]}) == {"pot", "board"}
     assert slugs({"min_price": 1000, "max_price": 3000}) == {"pan", "pot"}
@@ -226,7 +307,14 @@ def test_api_accepts_the_same_facets(client, shelf):
 
 
 @pytest.mark.parametrize(
-    "params", [{"in_stock": "yes"}, {"min_rating": "5"}, {"condition": "broken"}, {"brand": "x" * 81}]
+    "params",
+    [
+        {"in_stock": "yes"},
+        {"include_sold_out": "yes"},
+        {"min_rating": "5"},
+        {"condition": "broken"},
+        {"brand": "x" * 81},
+    ],
 )
 def test_api_unknown_facet_values_are_400_with_a_field_error(client, shelf, params):
     response = client.get("/api/catalog/products/", params)
@@ -265,7 +353,7 @@ def test_a_category_page_with_two_facets_runs_a_fixed_number_of_queries(
         assert response.status_code == 200
         counts.append(len(captured))
 
-    assert response.context["facets"].total == 48
+    assert response.context["facets"].total == 24  # half the products are sold out
     assert len(response.context["products"]) == 16
     assert counts == [FACETED_CATEGORY_MAX, FACETED_CATEGORY_MAX]
 
@@ -287,7 +375,7 @@ def test_facet_counts_stay_three_queries_for_any_number_of_brands(django_assert_
         )
 
     assert _counts(facets.brands) == {"Brand 0": 15, "Brand 1": 15, "Brand 2": 15}
-    assert facets.total == 90
+    assert (facets.total, facets.sold_out.count) == (45, 15)  # half are sold out, a third of them Brand 0
 
 
 def _define(category, code, name, *, type_="choice", scope="variant", **extra):

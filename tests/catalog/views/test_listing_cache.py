@@ -48,6 +48,33 @@ def test_a_delisted_product_leaves_a_cached_category_page_at_once(
     assert "1 product" in response.context["listing_html"]
 
 
+def test_a_product_that_sells_out_leaves_cached_listings_at_once_and_comes_back_when_restocked(
+    client, shelf, django_capture_on_commit_callbacks
+):
+    # given a category page and a search in the cache, each with two products
+    lamp = ProductFactory(title="Brass lamp", category=shelf)
+    variant = ProductVariantFactory(product=lamp, stock=1)
+    ProductVariantFactory(product=ProductFactory(title="Brass vase", category=shelf))
+    search = reverse("catalog:search")
+    assert sorted(_titles(_listing(client))) == ["Brass lamp", "Brass vase"]
+    assert sorted(_titles(client.get(search, {"q": "brass"}))) == ["Brass lamp", "Brass vase"]
+
+    # when the last lamp is sold
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_adjust(variant_id=variant.id, delta=-1, reason="reservation")
+
+    # then neither shows it any more, unless sold-out products are asked for
+    assert _titles(_listing(client)) == ["Brass vase"]
+    assert _titles(client.get(search, {"q": "brass"})) == ["Brass vase"]
+    with_sold_out = client.get(search, {"q": "brass", "include_sold_out": "true"})
+    assert sorted(_titles(with_sold_out)) == ["Brass lamp", "Brass vase"]
+
+    # and a restock brings it back at once
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_adjust(variant_id=variant.id, delta=3, reason="restock")
+    assert sorted(_titles(_listing(client))) == ["Brass lamp", "Brass vase"]
+
+
 def test_a_new_price_shows_on_a_cached_category_page_at_once(
     client, shelf, django_capture_on_commit_callbacks
 ):

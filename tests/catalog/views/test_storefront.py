@@ -197,6 +197,45 @@ def test_product_page_shows_variants_prices_stock_seller_and_json_ld(client):
     ]
 
 
+def test_a_sold_out_product_keeps_its_page_with_a_badge_and_no_add_to_cart(client):
+    # given a product whose every SKU has sold out
+    product = ProductFactory(slug="boot", title="Walking boot")
+    small = ProductVariantFactory(product=product, name="Small", stock=0)
+    large = ProductVariantFactory(product=product, name="Large", stock=0)
+
+    # when
+    response = client.get(reverse("catalog:product-detail", args=["boot"]))
+
+    # then the page is there, says so, and offers nothing to buy
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<p><span class="sold-out">Sold out</span></p>' in html
+    assert 'class="add-to-cart"' not in html
+    assert (
+        '<button type="button" disabled aria-describedby="sold-out-note">Add to cart</button> '
+        '<span class="muted" id="sold-out-note">This product is sold out. The seller may restock it later.</span>'
+    ) in html
+    # the picker still names each option, each out of stock
+    for variant in (small, large):
+        assert f'id="variant-{variant.pk}" value="{variant.pk}"' in html
+    assert html.count('<span class="out-of-stock">Out of stock</span>') == 3  # the selected one, then both
+    assert {o["availability"] for o in _jsonld(response)["offers"]} == {"https://schema.org/OutOfStock"}
+
+
+def test_an_option_out_of_stock_is_not_a_sold_out_product(client):
+    # given
+    product = ProductFactory(slug="tee")
+    red = ProductVariantFactory(product=product, name="Red", stock=0)
+    ProductVariantFactory(product=product, name="Blue", stock=3)
+
+    # when the shopper picks the option that has run out
+    html = client.get(reverse("catalog:product-detail", args=["tee"]), {"variant": red.pk}).content.decode()
+
+    # then
+    assert 'class="sold-out"' not in html
+    assert "This option is out of stock. Choose another option above." in html
+
+
 def test_product_page_selects_the_variant_named_in_the_query(client):
     # given
     product = ProductFactory(slug="tee")
