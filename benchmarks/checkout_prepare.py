@@ -25,6 +25,7 @@ from tqdm import tqdm  # noqa: E402
 from accounts.models import User  # noqa: E402
 from catalog.models import ProductVariant  # noqa: E402
 from catalog.selectors import product_list_visible  # noqa: E402
+from catalog.services import product_in_stock_refresh  # noqa: E402
 from orders.models import CartLine  # noqa: E402
 
 
@@ -56,6 +57,10 @@ def main(shoppers: int, skus: int, out: str, contention_stock: int) -> None:
     # Plenty of stock for the load run; the last SKU is the contention one with exactly N units.
     ProductVariant.objects.filter(pk__in=variant_ids[:-1]).update(stock=1_000_000)
     ProductVariant.objects.filter(pk=variant_ids[-1]).update(stock=contention_stock)
+    # Stock written directly: let the products' in_stock follow (a sold-out one is listed again).
+    product_in_stock_refresh(
+        product_ids=ProductVariant.objects.filter(pk__in=variant_ids).values_list("product_id", flat=True)
+    )
     Path(out).write_text(
         json.dumps(
             {"sessions": sessions, "variants": variant_ids[:-1], "contention_variant": variant_ids[-1]}

@@ -240,6 +240,8 @@ def _catalog_ensure(*, items: Sequence[retail.CatalogItem], context: _Context) -
                 "description": f"StockCode {item.code}, imported from the Online Retail sales history.",
                 "status": Product.Status.ACTIVE,
                 "price_amount": item.price,
+                # What the stock services keep (``Product.in_stock``): its one SKU has stock.
+                "in_stock": item.stock > 0,
                 "currency": context.currency,
                 "published_at": published,
                 "status_changed_at": published,

@@ -245,6 +245,10 @@ def test_the_catalog_has_one_published_sku_per_code_with_a_months_stock():
     # Stock on hand: one average month of sales (the sample spans December to August: 9 months).
     assert heart.stock == math.ceil(units["85123A"] / 9)
     assert heart.product.sales_count == units["85123A"]
+    # Listed as in stock exactly when its SKU has stock (a code with no priced sale has none).
+    flags = set(ProductVariant.objects.values_list("stock", "product__in_stock"))
+    assert {in_stock for stock, in_stock in flags} == {True, False}
+    assert all(in_stock == (stock > 0) for stock, in_stock in flags)
     assert StockMovement.objects.get(variant=heart).delta == heart.stock
 
 
