@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Aggregate, Count, Max, Sum
+from django.db import connection
+from django.db.models import Count
 
 from analytics.models import (
     CategoryFact,
@@ -60,40 +61,43 @@ def _platform_visitors(first: date, end: date) -> dict[tuple[str, ...], int]:
     return {tuple(row[dim] for dim in _TRAFFIC_DIMS): row["n"] for row in rows}
 
 
-def _month_rows(spec: MonthSpec, first: date, end: date) -> list[FactBase]:
-    measures = spec.measures()
-    aggregates: dict[str, Aggregate] = {f"m_{name}": Sum(name) for name in measures}
-    aggregates.update({f"a_{name}": Max(name) for name in spec.attrs})
-    rows = (
-        spec.model._default_manager.filter(grain=Grain.DAY, period__gte=first, period__lt=end)
-        .values(*spec.dims)
-        .annotate(**aggregates)
-        .order_by(*spec.dims)
+def _month_insert(spec: MonthSpec, first: date, end: date) -> None:
+    """One INSERT ... SELECT ... GROUP BY of the month's day rows into its month rows (no row leaves the
+    database)."""
+    quote = connection.ops.quote_name
+    dims = ", ".join(quote(name) for name in spec.dims)
+    attrs, measures = list(spec.attrs), spec.measures()
+    columns = ", ".join(quote(name) for name in ("grain", "period", *spec.dims, *attrs, *measures))
+    values = ", ".join(
+        [
+            dims,
+            *(f"MAX({quote(name)})" for name in attrs),
+            *(f"COALESCE(SUM({quote(name)}), 0)" for name in measures),
+        ]
     )
-    return [
-        spec.model(
-            grain=Grain.MONTH,
-            period=first,
-            **{dim: row[dim] for dim in spec.dims},
-            **{name: row[f"m_{name}"] or 0 for name in measures},
-            **{name: row[f"a_{name}"] for name in spec.attrs},
+    table = quote(spec.model._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT %s, %s, {values} FROM {table} "  # noqa: S608 - names from the models
+            f"WHERE {quote('grain')} = %s AND {quote('period')} >= %s AND {quote('period')} < %s GROUP BY {dims}",
+            [Grain.MONTH, adapt(first), Grain.DAY, adapt(first), adapt(end)],
         )
-        for row in rows
-    ]
+
+
+def _platform_visitors_set(first: date) -> None:
+    """Distinct visitors of the platform's month cells, from the month's stored visits."""
+    end = next_month(first)
+    for key, visitors in _platform_visitors(first, end).items():
+        TrafficFact.objects.filter(
+            grain=Grain.MONTH, period=first, seller_id=0, **dict(zip(_TRAFFIC_DIMS, key, strict=True))
+        ).update(visitors=visitors)
 
 
 def month_rebuild(day: date) -> None:
     """Rebuild the month rows of the month of ``day`` from its day rows (run in the caller's transaction)."""
     first, end = month_start(day), next_month(day)
     for spec in SPECS:
-        rows = _month_rows(spec, first, end)
-        if spec.model is TrafficFact:
-            visitors = _platform_visitors(first, end)
-            for row in rows:
-                assert isinstance(row, TrafficFact)  # noqa: S101 - narrowed for the type checker
-                if row.seller_id == 0:
-                    row.visitors = visitors.get(
-                        tuple(getattr(row, dim) for dim in _TRAFFIC_DIMS), row.visitors
-                    )
         spec.model._default_manager.filter(grain=Grain.MONTH, period=first).delete()
-        spec.model._default_manager.bulk_create(rows, batch_size=2000)
+        _month_insert(spec, first, end)
+    _platform_visitors_set(first)

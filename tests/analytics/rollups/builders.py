@@ -25,7 +25,7 @@ from orders.models import Order, OrderEvent, OrderStatus
 from orders.shipping.services import seller_order_cancel
 from payments.models import JournalEntry, Payment, Refund
 from payments.services import payment_start, payment_test_complete, refund_create
-from tests.orders.factories import order_place
+from tests.orders.factories import cart_with_lines, order_place
 
 TZ = "Europe/London"
 GOOGLE = "https://www.google.com/search?q=shoes"
@@ -69,9 +69,17 @@ def placed_event(visitor: str, order: Order, *, user_id: int | None = None) -> E
     )
 
 
-def order_at(when: datetime, *, lines, user=None, email=None, coupon_code: str = "") -> Order:
-    """An order placed at ``when`` (through checkout_place), waiting for payment."""
-    return order_place(lines=lines, user=user, email=email, coupon_code=coupon_code, now=when)
+def order_at(when: datetime, *, lines, user=None, email=None, coupon_code: str = "", shipping=None) -> Order:
+    """An order placed at ``when`` (through checkout_place) by ``user``, or by a guest, waiting for payment."""
+    cart = cart_with_lines(user=user, lines=lines)
+    return order_place(
+        cart=cart,
+        user=user,
+        email=email or (user.email if user else "guest@example.com"),
+        coupon_code=coupon_code,
+        shipping_choice=shipping,
+        now=when,
+    )
 
 
 def pay(order: Order, when: datetime | None = None) -> Payment:
