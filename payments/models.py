@@ -125,6 +125,8 @@ class Refund(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        # Reports book a refund on the day it succeeded (analytics rollups read one day at a time).
+        indexes = [models.Index(fields=["succeeded_at"], name="refund_succeeded_at")]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_gt_0"),
             models.CheckConstraint(
