@@ -82,7 +82,7 @@ def x_label_indexes(count: int, most: int = MAX_X_LABELS) -> list[int]:
 def _frame(chart_id: str, title: str, description: str, width: int, height: int) -> SafeString:
     return format_html(
         '<svg class="chart" id="{}" viewBox="0 0 {} {}" width="100%" style="max-width:{}px" '
-        'role="img" aria-labelledby="{}-title {}-desc" font-size="{}">'
+        'role="img" aria-labelledby="{}-title" aria-describedby="{}-desc" font-size="{}">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
         chart_id,
         width,

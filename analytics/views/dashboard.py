@@ -144,6 +144,8 @@ class Table:
     empty: str = ""
     note: str = ""
     chart: Any = ""
+    # Rows shown behind a "Show the numbers" toggle (a long series under its chart).
+    collapsed: bool = False
     export_query: str = ""
     headers: list[Header] = field(default_factory=list)
 
@@ -306,7 +308,7 @@ def sales_chart_table(*, seller_id: int, date_range: DateRange) -> Table:
     ]
     rows = [(p.start, p.end, Amount(p.gmv_amount, currency), p.orders_paid) for p in points]
     built = table("series", title, columns, rows)
-    built.chart = svg
+    built.chart, built.collapsed = svg, len(rows) > 14
     return built
 
 

@@ -316,7 +316,9 @@ def _stock_table(group: str, rows: list[StockRow]) -> Table:
         )
         for r in rows
     ]
-    return table(f"stock_{group}", str(_GROUP_TITLES[group]), columns, values, note=str(STOCK_NOTE))
+    # The definitions once, under the first stock table of the page.
+    note = str(STOCK_NOTE) if group == "product" else ""
+    return table(f"stock_{group}", str(_GROUP_TITLES[group]), columns, values, note=note)
 
 
 def _risk_table(rows: list[StockRow], lead_days: int) -> Table:

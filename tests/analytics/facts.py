@@ -102,6 +102,8 @@ _DIMENSIONS = {
     TrafficFact: ("seller_id", "channel", "source", "medium", "campaign", "device", "visitor_type"),
     ProductFact: ("seller_id", "product_id", "category_id", "currency"),
     CategoryFact: ("seller_id", "category_id", "top_category_id", "currency"),
+    LandingPageFact: ("seller_id", "path", "channel"),
+    SearchFact: ("query",),
 }
 _MEASURES = {
     SalesFact: (
@@ -132,7 +134,19 @@ _MEASURES = {
     ),
     ProductFact: ("product_views", "orders", "units", "gmv_amount"),
     CategoryFact: ("product_views", "orders", "units", "gmv_amount"),
+    LandingPageFact: ("sessions", "bounces", "sessions_with_order", "revenue_amount"),
+    SearchFact: ("searches", "zero_results", "sessions", "sessions_with_order"),
 }
+
+
+def all_month_rows(start: dt.date, end: dt.date):
+    """The month rows of every fact table for each month from ``start``'s to ``end``'s."""
+    month = start.replace(day=1)
+    while month <= end:
+        for model in _DIMENSIONS:
+            model.objects.filter(grain=Grain.MONTH, period=month).delete()
+            month_rows(model, month)
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def month_rows(model, month: dt.date):

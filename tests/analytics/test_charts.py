@@ -61,7 +61,8 @@ def test_a_line_chart_is_an_accessible_svg_with_axes_and_a_titled_point_per_valu
 
     svg = _parse(markup)
     assert svg.get("role") == "img"
-    assert svg.get("aria-labelledby") == "gmv-title gmv-desc"
+    assert svg.get("aria-labelledby") == "gmv-title"
+    assert svg.get("aria-describedby") == "gmv-desc"
     assert svg.find(f"{SVG}title").text == "Revenue per day"
     assert svg.find(f"{SVG}desc").text == "From 1 to 3 March"
     texts = [t.text for t in svg.iter(f"{SVG}text")]
