@@ -21,6 +21,16 @@ def _day(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
 
 
+def _as_day(value: object) -> date:
+    """call_command() hands keyword options over as given, without the parser's type conversion."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise CommandError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+
 class Command(BaseCommand):
     help = (
         "Rebuild the analytics facts (traffic, sales, categories, products, searches, landing pages, "
@@ -28,12 +38,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--from", dest="start", type=_day, required=True, help="first day, YYYY-MM-DD")
-        parser.add_argument("--to", dest="end", type=_day, required=True, help="last day, YYYY-MM-DD")
+        # dest "from"/"to" (argparse's own) so call_command(..., **{"from": ..., "to": ...}) works too.
+        parser.add_argument("--from", type=_day, required=True, help="first day, YYYY-MM-DD")
+        parser.add_argument("--to", type=_day, required=True, help="last day, YYYY-MM-DD")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar (logs, cron)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        start, end = options["start"], options["end"]
+        start, end = _as_day(options["from"]), _as_day(options["to"])
         if end < start:
             raise CommandError(f"--to {end} is before --from {start}")
         began = time.monotonic()
