@@ -315,3 +315,13 @@ def test_each_page_runs_a_fixed_number_of_queries_whatever_the_rows(
         response = operator_client.get(path, {"preset": "30d"})
 
     assert response.status_code == 200
+
+
+def test_the_admin_home_links_to_the_dashboards(operator_client):
+    response = operator_client.get("/admin/")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="/ops/analytics/"' in body
+    assert 'href="/ops/analytics/sellers/"' in body
+    assert "Recent actions" in body  # Django's own sidebar is still there
