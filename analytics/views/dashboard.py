@@ -267,11 +267,10 @@ def kpi_cards(kpis: Iterable[Kpi]) -> list[dict[str, Any]]:
 
 
 def _bucket_label(point: SeriesPoint, bucket: str) -> str:
-    if bucket == Bucket.MONTH:
-        return formats.date_format(point.start, "YEAR_MONTH_FORMAT")
-    if bucket == Bucket.WEEK:
-        return formats.date_format(point.start, "MONTH_DAY_FORMAT")
-    return formats.date_format(point.start, "MONTH_DAY_FORMAT")
+    """A point's x label: "Mar 2026" for a month, "Mar 9" for a day or the week starting then."""
+    return formats.date_format(
+        point.start, "YEAR_MONTH_FORMAT" if bucket == Bucket.MONTH else "MONTH_DAY_FORMAT"
+    )
 
 
 def sales_chart_table(*, seller_id: int, date_range: DateRange) -> Table:
@@ -325,10 +324,6 @@ class DashboardView(View):
     export_prefix = "analytics"
     form_class: type[DateRangeForm] = DateRangeForm
     page_limit = PAGE_LIMIT
-
-    def scope_seller_id(self) -> int:
-        """Whose rows the page reads: 0 for the platform."""
-        raise NotImplementedError
 
     def tables(self, form: DateRangeForm) -> TableBuilders:
         raise NotImplementedError

@@ -43,9 +43,6 @@ SELLERS_PAGE_SIZE = 25
 class OpsDashboardView(OperatorRequiredMixin, DashboardView):
     export_prefix = "ops-analytics"
 
-    def scope_seller_id(self) -> int:
-        return PLATFORM
-
 
 def _shop_link(row: Any) -> Link:
     return Link(

@@ -25,6 +25,7 @@ class SellerDashboardView(SellerRequiredMixin, DashboardView):
     export_prefix = "shop-analytics"
 
     def scope_seller_id(self) -> int:
+        """The signed-in seller's own shop: the only rows these pages read."""
         return cast(SellerRequest, self.request).seller.pk
 
 
