@@ -1,9 +1,10 @@
 """Transparent retry of a transaction chosen as a deadlock (or serialization) victim.
 
-Locks are taken in one documented order everywhere — the order, then its seller orders by id, then the
-payment, then refunds — and rows are locked alone (``select_for_update(of=("self",))``), so deadlocks are
-rare; PostgreSQL can still pick a victim (a deferred foreign-key check at commit takes its own share
-lock). The victim's transaction was rolled back as a whole, so running it again is safe: a service
+Locks are taken in one documented order everywhere (``orders.lifecycle.locks``: the order, then its
+seller orders by id, then the payment, then refunds), rows are locked alone (``of=("self",)``) and
+orders and their parts FOR NO KEY UPDATE (a deferred foreign-key check at commit does not wait for
+that), so a deadlock means a path outside that order; this is the safety net, not the mechanism.
+The victim's transaction was rolled back as a whole, so running it again is safe: a service
 decorated with ``retry_on_deadlock`` (outside ``transaction.atomic``) is re-run a few times with a short
 random pause instead of answering a 500. Inside an outer transaction it is not retried (the outer one
 is the unit that was rolled back, and retries belong to it)."""

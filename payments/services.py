@@ -9,13 +9,15 @@ follows the newest fact only (``provider_updated_at``); at equal time it never m
 order, and once money is captured only refunds move it.
 
 No provider call is made while a row is locked: refunds reserve their amount in one transaction, call the
-provider, and settle in a second one.
+provider, and settle in a second one. A payment is locked only after its order (and the parts a refund is
+about): ``orders.lifecycle.locks`` has the one lock order (order, parts by id, payment, refunds).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, cast
@@ -30,6 +32,8 @@ from django.utils.translation import gettext as _
 from common.domain_events import publish
 from common.exceptions import ApplicationError
 from common.money import Money
+from common.retry import retry_on_deadlock
+from orders.lifecycle.locks import order_lock, order_parts_lock
 from orders.lifecycle.reasons import ReasonCode, choice_param, money_param, reason_stored_text
 from orders.lifecycle.services import order_payment_confirmed, seller_order_refunded_close
 from orders.models import Order, OrderLine, OrderStatus, SellerOrder
@@ -75,6 +79,16 @@ class RefundError(ApplicationError):
     pass
 
 
+def _payment_lock(*, payment_id: int, seller_order_ids: Iterable[int] | None = ()) -> Payment:
+    """Lock the payment in the one lock order (``orders.lifecycle.locks``): its order, then its parts by
+    id (``seller_order_ids``; None: all of them), then the payment. Their rows are locked even when only
+    rows pointing at them are written (refunds, timeline notes, journal entries), so nothing waits for
+    them out of order at COMMIT, when PostgreSQL checks those foreign keys."""
+    order_id = Payment.objects.values_list("order_id", flat=True).get(pk=payment_id)
+    order_parts_lock(order_id=order_id, seller_order_ids=seller_order_ids)
+    return Payment.objects.select_for_update().get(pk=payment_id)
+
+
 # --- starting and confirming ----------------------------------------------------------------------
 
 
@@ -82,7 +96,7 @@ class RefundError(ApplicationError):
 def payment_start(*, order_id: int) -> Payment:
     """The open payment of an order waiting for payment (created once; a reload reuses it while the
     provider has not been asked to charge anything yet)."""
-    order = Order.objects.select_for_update().get(pk=order_id)
+    order = order_lock(order_id=order_id)
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise PaymentError(_("This order is not waiting for payment."), extra={"order": [order.status]})
     open_payment = order.payments.filter(status=Status.CREATED, captured_amount=0).first()
@@ -257,13 +271,15 @@ def _facts_match(payment: Payment, facts: PaymentFacts) -> None:
         )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def payment_facts_apply(*, payment_id: int, facts: PaymentFacts) -> Payment:
     """Apply what the provider says about a payment: its status (newest fact wins), the capture (posted
     to the ledger with the commission split, and the order confirmed — or, if the order was cancelled,
     expired or already paid meanwhile, posted unallocated and refunded automatically), the fee, the
     refunds it knows of. Safe to call again with the same or older facts."""
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    # All parts: the capture confirms the whole order, and a refund of any part may settle here.
+    payment = _payment_lock(payment_id=payment_id, seller_order_ids=None)
     _facts_match(payment, facts)
     fields: set[str] = set()
     for name in ("reference", "charge_reference", "client_secret", "payment_method_summary"):
@@ -336,7 +352,7 @@ def _capture_post(payment: Payment) -> _AfterCommit:
     """Money captured: split it to sellers in the ledger and confirm the order, in the caller's
     transaction; or, when the order is no longer waiting for this money, keep it unallocated and have
     it refunded after commit."""
-    order = Order.objects.select_for_update().get(pk=payment.order_id)
+    order = order_lock(order_id=payment.order_id)  # locked already, before the payment
     if order.status != OrderStatus.PENDING_PAYMENT:
         ledger.capture_post(
             payment_id=payment.pk,
@@ -409,6 +425,10 @@ def payment_capture(*, payment_id: int) -> Payment:
 # --- refunds --------------------------------------------------------------------------------------
 
 
+def _ids(seller_order_id: int | None) -> tuple[int, ...]:
+    return () if seller_order_id is None else (seller_order_id,)
+
+
 def _capture_allocated(payment_id: int) -> bool | None:
     """Whether the payment's capture was split to sellers (None: no capture posted)."""
     lines = JournalLine.objects.filter(entry__key=f"capture:{payment_id}")
@@ -479,6 +499,7 @@ class _RefundPriced:
     split: tuple[int, int, int]  # seller amount, commission, promotions (zeros when not split to sellers)
 
 
+@retry_on_deadlock
 @transaction.atomic
 def _refund_reserve(
     *,
@@ -495,7 +516,7 @@ def _refund_reserve(
 ) -> tuple[Refund, bool]:
     """Transaction 1: lock the payment, price the refund, check it against what is still refundable
     (captured - refunded - pending) and create it pending. The same key again returns the first refund."""
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    payment = _payment_lock(payment_id=payment_id, seller_order_ids=_ids(seller_order_id))
     existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing, False
@@ -688,12 +709,15 @@ def refund_submit(*, refund_id: int) -> Refund:
     return refund_settle(refund_id=refund.pk, fact=fact)
 
 
+@retry_on_deadlock
 @transaction.atomic
 def refund_settle(*, refund_id: int, fact: RefundFact | None, failure_message: str = "") -> Refund:
     """Transaction 2: the provider's answer about a refund — succeeded (counted, posted to the ledger,
     units restocked if asked), failed (its reservation released) or still pending."""
-    payment_id = Refund.objects.values_list("payment_id", flat=True).get(pk=refund_id)
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    payment_id, seller_order_id = Refund.objects.values_list("payment_id", "seller_order_id").get(
+        pk=refund_id
+    )
+    payment = _payment_lock(payment_id=payment_id, seller_order_ids=_ids(seller_order_id))
     refund = Refund.objects.select_for_update().get(pk=refund_id)
     _refund_settle_locked(payment, refund, fact, failure_message)
     return refund
@@ -742,8 +766,8 @@ def _refund_settle_locked(
     _refund_note(refund, succeeded=True)
     _refund_settled_publish(refund, payment, succeeded=True)
     if refund.seller_order_id is not None:
-        # After this commit and outside the payment's lock: the order's locks come first (order, part,
-        # then payment is the one lock order), so the part is closed in a transaction of its own.
+        # After this commit, in a transaction of its own: closing the part is a status move of the
+        # orders app, with its own locks and retry.
         part_id = refund.seller_order_id
         transaction.on_commit(lambda: seller_order_close_if_refunded(seller_order_id=part_id))
 
@@ -970,13 +994,14 @@ def order_refund_all(
 # --- disputes -------------------------------------------------------------------------------------
 
 
+@retry_on_deadlock
 @transaction.atomic
 def payment_dispute_record(*, payment_id: int, dispute_reference: str, amount: int, currency: str) -> bool:
     """The card holder disputed the payment and the network took the money back: post the chargeback
     (once per dispute) and note it on the order. Returns whether it was new."""
     from orders.lifecycle.transitions import order_note_record
 
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    payment = _payment_lock(payment_id=payment_id)
     if currency.upper() != payment.currency:
         raise PaymentError(
             _("The payment's currency does not match the order."), extra={"currency": [currency]}

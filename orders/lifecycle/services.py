@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from common.exceptions import ApplicationError
 from orders.lifecycle import notifications
+from orders.lifecycle.locks import order_lock
 from orders.lifecycle.reasons import ReasonCode, reason_stored_text
-from orders.lifecycle.transitions import order_transition, seller_order_transition
+from orders.lifecycle.transitions import IllegalTransition, order_transition, seller_order_transition
 from orders.models import Order, OrderEvent, OrderStatus, SellerOrder
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def order_payment_confirmed(*, order_id: int, amount: int, currency: str, refere
     (cancelled or expired meanwhile: the payments side must refund it) or was already paid."""
     # Locked before the status is read: an expiry committing between the read and the move would
     # otherwise turn "refund due" into an IllegalTransition error.
-    order = Order.objects.select_for_update().get(pk=order_id)
+    order = order_lock(order_id=order_id)
     if currency != order.currency or amount != order.total_amount:
         raise PaymentMismatch(
             _("The payment does not match the order total."),
@@ -86,7 +87,6 @@ def seller_order_receipt_confirm(*, seller_order_id: int, user_id: int | None) -
     )
 
 
-@transaction.atomic
 def seller_order_refunded_close(*, seller_order_id: int, stock_restocked: bool) -> SellerOrder | None:
     """A part refunded in full before it was shipped leaves the shipping flow: it is cancelled by the
     system with the refund as its reason, so the seller is no longer asked to ship it and the shopper
@@ -97,13 +97,19 @@ def seller_order_refunded_close(*, seller_order_id: int, stock_restocked: bool) 
     status = SellerOrder.objects.filter(pk=seller_order_id).values_list("status", flat=True).first()
     if status not in (OrderStatus.PAID, OrderStatus.PROCESSING):
         return None
-    return seller_order_transition(
-        seller_order_id=seller_order_id,
-        to_status=OrderStatus.CANCELLED,
-        actor_kind=Actor.SYSTEM,
-        reason_code=ReasonCode.REFUNDED_IN_FULL,
-        return_stock=not stock_restocked,
-    )
+    # Not in a transaction of its own: the transition's is the one a deadlock victim is retried in.
+    try:
+        return seller_order_transition(
+            seller_order_id=seller_order_id,
+            to_status=OrderStatus.CANCELLED,
+            actor_kind=Actor.SYSTEM,
+            reason_code=ReasonCode.REFUNDED_IN_FULL,
+            return_stock=not stock_restocked,
+        )
+    except IllegalTransition:
+        # Cancelled or shipped after the status above was read (the transition reads it again under
+        # the lock): left as it is, like a part found that way.
+        return None
 
 
 def orders_expire_unpaid(*, now: datetime) -> int:

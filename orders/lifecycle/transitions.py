@@ -27,6 +27,7 @@ from orders.domain_events import (
     SellerOrderCancelled,
     SellerOrderStatusChanged,
 )
+from orders.lifecycle.locks import order_parts_lock
 from orders.lifecycle.reasons import REASONS, reason_stored_text
 from orders.models import Order, OrderEvent, OrderStatus, SellerOrder
 
@@ -137,18 +138,15 @@ def seller_order_transition(
     reason_params: dict | None = None,
     return_stock: bool = True,
 ) -> SellerOrder:
-    """Lock the order then the part (always in that order, so two moves of one order cannot deadlock),
-    check both tables, save, record the event, keep the order's status in step and schedule e-mails.
+    """Lock the order then the part (``orders.lifecycle.locks``: the one lock order, so two moves of one
+    order cannot deadlock), check both tables, save, record the event, keep the order's status in step
+    and schedule e-mails.
     ``reason`` is what a person typed; a system move gives ``reason_code`` (``orders.lifecycle.reasons``) instead.
     ``return_stock=False``: a cancellation whose units are already back on the shelf (a refund restocked
     them) does not put them back a second time."""
     why = _Why.of(reason=reason, code=reason_code, params=reason_params)
     order_id = SellerOrder.objects.values_list("order_id", flat=True).get(pk=seller_order_id)
-    order = Order.objects.select_for_update().get(pk=order_id)
-    # of=("self",): lock the part's row only, not the seller profile joined for the e-mails.
-    part = (
-        SellerOrder.objects.select_for_update(of=("self",)).select_related("seller").get(pk=seller_order_id)
-    )
+    order, (part,) = order_parts_lock(order_id=order_id, seller_order_ids=[seller_order_id])
     _check(part.status, to_status, actor_kind)
     if to_status == Status.CANCELLED and actor_kind in (Actor.SELLER, Actor.OPERATOR) and not reason.strip():
         raise ApplicationError(_("Say why the order is cancelled."), extra={"reason": ["required"]})
@@ -181,13 +179,7 @@ def order_transition(
     """Move every part of the order that can make the move (payment confirmed: all parts to paid; the
     shopper cancels: every part not yet shipped). Refused as a whole when no part can move."""
     why = _Why.of(reason=reason, code=reason_code, params=reason_params)
-    order = Order.objects.select_for_update().get(pk=order_id)
-    parts = list(
-        SellerOrder.objects.select_for_update(of=("self",))
-        .select_related("seller")
-        .filter(order_id=order_id)
-        .order_by("pk")
-    )
+    order, parts = order_parts_lock(order_id=order_id)
     movable = [p for p in parts if to_status in ALLOWED_TRANSITIONS[p.status]]
     if (
         to_status == Status.CANCELLED

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from common.exceptions import ApplicationError
+from orders.lifecycle import services as lifecycle_services
 from orders.lifecycle.services import (
     PaymentMismatch,
     order_cancel_by_shopper,
     order_payment_confirmed,
     orders_expire_unpaid,
     seller_order_receipt_confirm,
+    seller_order_refunded_close,
     seller_orders_autocomplete,
 )
 from orders.lifecycle.transitions import IllegalTransition, seller_order_transition
@@ -165,3 +167,25 @@ def test_the_shopper_cancels_the_parts_not_yet_shipped_after_a_seller_cancelled_
     assert (first.cancelled_by, second.cancelled_by) == ("seller", "shopper")
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
+
+
+def test_a_refunded_part_the_shopper_cancelled_meanwhile_is_left_cancelled(monkeypatch):
+    shopper = UserFactory()
+    order = order_place(user=shopper, lines=[(purchasable_variant(), 1)])
+    order_payment_confirmed(order_id=order.pk, amount=order.total_amount, currency=order.currency)
+    part = order.seller_orders.get()
+    transition = lifecycle_services.seller_order_transition
+
+    def shopper_cancels_first(**kwargs):
+        # The shopper's cancellation commits after the close read "paid", before it takes the lock.
+        order_cancel_by_shopper(order_id=order.pk, user_id=shopper.pk)
+        return transition(**kwargs)
+
+    monkeypatch.setattr(lifecycle_services, "seller_order_transition", shopper_cancels_first)
+
+    closed = seller_order_refunded_close(seller_order_id=part.pk, stock_restocked=False)
+
+    assert closed is None
+    part.refresh_from_db()
+    assert (part.status, part.cancelled_by) == (OrderStatus.CANCELLED, Actor.SHOPPER)
+    assert OrderEvent.objects.filter(seller_order=part, to_status=OrderStatus.CANCELLED).count() == 1
