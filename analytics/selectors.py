@@ -19,16 +19,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Case, F, FloatField, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, NullIf
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import seller_map_by_ids
 from analytics.models import FactBase, Grain, RollupDay, SalesFact, TrafficFact, VisitorType
+from analytics.rollups import calendar
 from common.exceptions import ApplicationError
 
 # The widest range a page or the API reads, and the earliest day one may start (with its previous period
@@ -93,10 +92,8 @@ class RangeSplit:
 
 
 def platform_today() -> dt.date:
-    """Today in the platform's timezone: the day rows are platform days (``ANALYTICS_TIME_ZONE`` when
-    the rollups set one, else ``TIME_ZONE``)."""
-    name = getattr(settings, "ANALYTICS_TIME_ZONE", "") or settings.TIME_ZONE
-    return timezone.localdate(timezone=ZoneInfo(name))
+    """Today as a platform day (``settings.ANALYTICS_TIME_ZONE``), the rollups' own calendar."""
+    return calendar.today()
 
 
 def _month_start(day: dt.date) -> dt.date:
