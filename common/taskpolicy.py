@@ -26,7 +26,7 @@ RETRY_COUNTDOWN_MAX = 30
 
 def retry_countdown(retries: int, *, base: int = 5) -> int:
     """Seconds before retry number ``retries + 1``: 5, 10, 20, then every 30 s."""
-    return min(RETRY_COUNTDOWN_MAX, base * 2 ** min(retries, 10))
+    return min(RETRY_COUNTDOWN_MAX, base << min(retries, 10))
 
 
 def retries_for(seconds: int, *, base: int = 5) -> int:
