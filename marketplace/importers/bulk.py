@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
@@ -23,24 +24,32 @@ class BulkTable:
     def __init__(self, model: type[Model]) -> None:
         self.model = model
         self.table = model._meta.db_table
-        self.fields: list[Field[Any, Any]] = list(model._meta.concrete_fields)
-        self._next_id = 0
-        self._converters: dict[int, Callable[[Any], Any]] = {}
-        for position, field in enumerate(self.fields):
-            if isinstance(field, JSONField):
-                self._converters[position] = _json_dump
-            elif isinstance(field, DateTimeField) and connection.vendor != "postgresql":
-                self._converters[position] = connection.ops.adapt_datetimefield_value
+        self.fields: dict[str, Field[Any, Any]] = {
+            field.attname: field for field in model._meta.concrete_fields
+        }
+        self._next_id = 0  # SQLite: ids handed out, perhaps not inserted yet
 
-    def _defaults(self) -> dict[str, Any]:
-        defaults: dict[str, Any] = {}
-        for field in self.fields:
-            if field.primary_key:
+    def _convert(self, field: Field[Any, Any]) -> Callable[[Any], Any] | None:
+        if isinstance(field, JSONField):
+            return _json_dump
+        if isinstance(field, DateTimeField) and connection.vendor != "postgresql":
+            return connection.ops.adapt_datetimefield_value
+        return None
+
+    def _defaults(self, given: Sequence[str]) -> tuple[list[str], tuple[Any, ...]]:
+        """The columns the rows leave out and their values: the field's default, NULL, or an empty string
+        for text; the caller gives anything else (``auto_now`` times included)."""
+        names, values = [], []
+        for name, field in self.fields.items():
+            if name in given or field.primary_key:
                 continue
-            # A default, NULL, or an empty string for text columns; anything else the caller gives.
-            if field.has_default() or field.null or field.empty_strings_allowed:
-                defaults[field.attname] = field.get_default()
-        return defaults
+            if not (field.has_default() or field.null or field.empty_strings_allowed):
+                raise ValueError(f"{self.table}: no value and no default for {name}")
+            value = field.get_default()
+            convert = self._convert(field)
+            names.append(name)
+            values.append(convert(value) if convert is not None and value is not None else value)
+        return names, tuple(values)
 
     def ids(self, count: int) -> list[int]:
         if count <= 0:
@@ -49,52 +58,64 @@ class BulkTable:
         assert pk is not None  # noqa: S101 - every concrete model has one
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # Only names from model metadata are interpolated; the count is a parameter.
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                     [self.table, pk.column, count],
                 )
                 return [row[0] for row in cursor.fetchall()]
+            # Only names from model metadata are interpolated.
             cursor.execute(f'SELECT MAX("{pk.column}") FROM "{self.table}"')  # noqa: S608
             first = max(self._next_id, (cursor.fetchone()[0] or 0) + 1)
         self._next_id = first + count
         return list(range(first, first + count))
 
     def insert(self, rows: Sequence[Mapping[str, Any]]) -> int:
-        """Write ``rows`` (values by field attname; without the primary key the database numbers them)."""
+        """Write ``rows``: dicts of values by field attname, every row with the same keys (without the
+        primary key the database numbers the rows)."""
         if not rows:
             return 0
-        fields = [f for f in self.fields if not f.primary_key or f.attname in rows[0]]
-        defaults = self._defaults()
-        missing = [f.attname for f in fields if f.attname not in rows[0] and f.attname not in defaults]
-        if missing:
-            raise ValueError(f"{self.table}: no value and no default for {', '.join(missing)}")
+        given = list(rows[0])
+        unknown = [name for name in given if name not in self.fields]
+        if unknown:
+            raise ValueError(f"{self.table}: no field {', '.join(unknown)}")
+        left_out, defaults = self._defaults(given)
         converters = [
-            (position, self._converters[self.fields.index(f)])
-            for position, f in enumerate(fields)
-            if self.fields.index(f) in self._converters
+            (position, convert)
+            for position, name in enumerate(given)
+            if (convert := self._convert(self.fields[name])) is not None
         ]
-        values = [_values(defaults | dict(row), fields, converters) for row in rows]
-        columns = ", ".join(f'"{f.column}"' for f in fields)
+        pick = _picker(given)
+        values = [_converted(pick(row), converters) + defaults for row in rows]
+        columns = ", ".join(f'"{self.fields[name].column}"' for name in [*given, *left_out])
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(f'COPY "{self.table}" ({columns}) FROM STDIN') as copy:
                     for row in values:
                         copy.write_row(row)
             else:
-                marks = ", ".join(["%s"] * len(fields))
+                marks = ", ".join(["%s"] * (len(given) + len(left_out)))
                 cursor.executemany(f'INSERT INTO "{self.table}" ({columns}) VALUES ({marks})', values)  # noqa: S608
         return len(values)
 
 
-def _values(
-    row: dict[str, Any], fields: list[Field[Any, Any]], converters: list[tuple[int, Callable[[Any], Any]]]
+def _picker(names: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """The row's values of ``names`` as a tuple, picked in C (``itemgetter``) for speed."""
+    if len(names) == 1:
+        name = names[0]
+        return lambda row: (row[name],)
+    return itemgetter(*names)
+
+
+def _converted(
+    values: tuple[Any, ...], converters: list[tuple[int, Callable[[Any], Any]]]
 ) -> tuple[Any, ...]:
-    values = [row[f.attname] for f in fields]
+    if not converters:
+        return values
+    converted = list(values)
     for position, convert in converters:
-        if values[position] is not None:
-            values[position] = convert(values[position])
-    return tuple(values)
+        if converted[position] is not None:
+            converted[position] = convert(converted[position])
+    return tuple(converted)
 
 
 def _json_dump(value: Any) -> str:

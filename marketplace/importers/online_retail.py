@@ -715,6 +715,8 @@ def _share(amount: int, part: int, whole: int) -> int:
 def _line_refund(line: OpenLine, quantity: int) -> tuple[int, int]:
     """Amount and commission given back for ``quantity`` more units of ``line``, as
     ``payments.services._seller_order_refund_lines`` and ``payments.commissions.refund_split`` price it."""
+    if line.total == 0:  # a free line gives nothing back
+        return 0, 0
     amount = (
         line.total - line.refunded_amount if quantity == line.left else line.total * quantity // line.quantity
     )

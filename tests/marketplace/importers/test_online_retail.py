@@ -335,3 +335,14 @@ def test_a_cancellation_never_reaches_a_later_purchase_or_a_guests_goods():
     assert [(u.code, u.reason) for u in unmatched] == [("OLR-22763", "no earlier purchase left")]
     assert guest.items == ()
     assert [(u.code, u.quantity, u.amount, u.reason) for u in guest.skipped] == [("22763", 1, 995, "guest")]
+
+
+def test_cancelled_units_of_a_free_line_give_nothing_back():
+    lines = [retail.OpenLine(1, 10, "OLR-22763", BOUGHT, quantity=2, total=0, commission=0)]
+    cancellation = retail.cancellation_plan(
+        _invoice("C1,22763,KEY CABINET MA CAMPAGNE,-1,2011-02-05 09:46:00,9.95,12712,Germany")
+    )
+
+    plans, unmatched = retail.cancellation_match(cancellation, lines=lines, parts=[])
+
+    assert (plans, unmatched) == ([], [])
