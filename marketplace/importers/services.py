@@ -51,6 +51,7 @@ from accounts.models import SellerProfile, SellerStatusEvent, User
 from catalog import search
 from catalog.listing_cache import listing_cache_invalidate
 from catalog.models import Category, Product, ProductVariant, StockMovement
+from catalog.services import product_in_stock_refresh
 from common.money import currency_exponent
 from marketplace.importers import online_retail as retail
 from marketplace.importers.bulk import BulkTable
@@ -267,6 +268,7 @@ def _catalog_ensure(*, items: Sequence[retail.CatalogItem], context: _Context) -
     context.table(Product).insert(products)
     context.table(ProductVariant).insert(variants)
     context.table(StockMovement).insert(movements)
+    product_in_stock_refresh(product_ids=product_ids)
     return product_ids
 
 

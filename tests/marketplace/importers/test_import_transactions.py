@@ -5,6 +5,7 @@ bad-debt adjustment, an invoice split over the file, and cancellation C543175 of
 
 import csv
 import math
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -12,9 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from accounts.models import SellerProfile, User
+from analytics.models import ProductFact, SalesFact
 from catalog.models import Category, Product, ProductVariant, StockMovement
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus, SellerOrder
 from payments.commissions import refund_split
@@ -244,6 +246,7 @@ def test_the_catalog_has_one_published_sku_per_code_with_a_months_stock():
     )
     # Stock on hand: one average month of sales (the sample spans December to August: 9 months).
     assert heart.stock == math.ceil(units["85123A"] / 9)
+    assert heart.product.in_stock
     assert heart.product.sales_count == units["85123A"]
     # Listed as in stock exactly when its SKU has stock (a code with no priced sale has none).
     flags = set(ProductVariant.objects.values_list("stock", "product__in_stock"))
@@ -303,3 +306,21 @@ def test_the_online_retail_ii_columns_import_the_same(tmp_path):
     goods = OrderLine.objects.filter(product_id_snapshot__isnull=False).aggregate(total=Sum("total_amount"))
     assert Decimal(goods["total"]) / 100 == _revenue(goods_only=True)
     assert Refund.objects.get().amount == 7190
+
+
+def test_the_import_rebuilds_the_analytics_of_its_days():
+    output = _import(limit=150, no_rollup=False)  # whole invoices of 1 December 2010
+
+    day = date(2010, 12, 1)
+    orders = Order.objects.aggregate(total=Sum("total_amount"), count=Count("pk"))
+    facts = SalesFact.objects.filter(grain="D", period=day, seller_id=0).aggregate(
+        gmv=Sum("gmv_amount"), paid=Sum("orders_paid"), commission=Sum("commission_amount")
+    )
+    products = ProductFact.objects.filter(grain="D", period=day).aggregate(gmv=Sum("gmv_amount"))
+
+    assert "Rebuilding the analytics of 2010-11-30 to 2010-12-02:" in output
+    assert set(Order.objects.values_list("placed_at__date", flat=True)) == {day}
+    assert (facts["gmv"], facts["paid"]) == (orders["total"], orders["count"])
+    assert facts["commission"] == LineCommission.objects.aggregate(total=Sum("amount"))["total"]
+    goods = OrderLine.objects.filter(product_id_snapshot__isnull=False).aggregate(total=Sum("total_amount"))
+    assert products["gmv"] == goods["total"]

@@ -6,6 +6,7 @@ commission and ledger entries, refunds of the cancellations — then rebuild the
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,7 @@ class Command(BaseCommand):
         finally:
             bar.close()
         self._summary(report, seconds=time.monotonic() - began)
-        self._rollup(report, no_rollup=options["no_rollup"])
+        self._rollup(report, no_rollup=options["no_rollup"], no_progress=options["no_progress"])
 
     def _summary(self, report: ImportReport, *, seconds: float) -> None:
         def money(amount: int) -> str:
@@ -101,7 +102,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Done." if report.added else "Done: nothing new to import."))
 
-    def _rollup(self, report: ImportReport, *, no_rollup: bool) -> None:
+    def _rollup(self, report: ImportReport, *, no_rollup: bool, no_progress: bool) -> None:
         if no_rollup or report.first_day is None or report.last_day is None:
             return
         if not report.added:
@@ -115,9 +116,10 @@ class Command(BaseCommand):
                 )
             )
             return
-        call_command(
-            ROLLUP_COMMAND,
-            **{"from": report.first_day.isoformat(), "to": report.last_day.isoformat()},
-            stdout=self.stdout._out,
-            stderr=self.stderr._out,
-        )
+        # The file's days are London days; the reports' may be another timezone's: a day either side.
+        start, end = report.first_day - timedelta(days=1), report.last_day + timedelta(days=1)
+        self.stdout.write(f"Rebuilding the analytics of {start} to {end}:")
+        rollup_options: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat()}
+        if no_progress:
+            rollup_options["no_progress"] = True
+        call_command(ROLLUP_COMMAND, **rollup_options, stdout=self.stdout, stderr=self.stderr)
