@@ -93,6 +93,7 @@ def orders_create(
                 placed_at=placed_at,
             )
             parts = _parts_draw(rng, status, picked)
+            _timestamps_set(order, [part for part, _ in parts], number, run.now)
             if status != OrderStatus.CANCELLED:
                 for item, _, quantity in picked.values():
                     sold[item.product_id] += quantity
@@ -189,6 +190,34 @@ def _parts_draw(rng: random.Random, status: str, picked: dict[int, _Line]) -> li
         ]
         parts.append((seller_order, lines))
     return parts
+
+
+SHIPPED_OR_LATER = (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED)
+
+
+def _timestamps_set(order: Order, parts: list[SellerOrder], number: int, now: datetime) -> None:
+    """When each step happened, as the services would have stamped it (the analytics rollups book
+    paid orders by ``paid_at``). Derived from the order number, not drawn, so the random sequence — and
+    every other demo figure — stays what it was."""
+    placed_at = order.placed_at
+    if order.status == OrderStatus.CANCELLED:
+        order.cancelled_at = placed_at + timedelta(minutes=31 + number % 90)
+        order.cancel_reason = "Cancelled by the shopper"
+        for part in parts:
+            part.cancelled_at = order.cancelled_at
+        return
+    order.paid_at = placed_at + timedelta(minutes=1 + number % 29)
+    for part in parts:
+        part.status_changed_at = order.paid_at
+        if part.status in SHIPPED_OR_LATER:
+            part.shipped_at = min(now, placed_at + timedelta(hours=20 + number % 30))
+            part.status_changed_at = part.shipped_at
+        if part.status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED):
+            part.delivered_at = min(now, placed_at + timedelta(days=3, hours=number % 48))
+            part.status_changed_at = part.delivered_at
+        if part.status == OrderStatus.COMPLETED:
+            part.completed_at = min(now, placed_at + timedelta(days=10, hours=number % 24))
+            part.status_changed_at = part.completed_at
 
 
 def _order_status(rng: random.Random, age: timedelta) -> str:

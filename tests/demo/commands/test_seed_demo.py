@@ -17,7 +17,16 @@ from orders.models import Order, OrderLine, OrderStatus, SellerOrder
 
 pytestmark = pytest.mark.django_db
 
-SMALL = {"products": 200, "sellers": 20, "shoppers": 20, "orders": 50, "events": 500, "no_progress": True}
+SMALL = {
+    "products": 200,
+    "sellers": 20,
+    "shoppers": 20,
+    "orders": 50,
+    "events": 500,
+    "no_progress": True,
+    # A year of rollups takes ~15 s even for this little; one test below builds them.
+    "rollups": False,
+}
 
 
 def _seed(**overrides) -> tuple[str, str]:
@@ -259,3 +268,18 @@ def test_seed_demo_totals_match_the_order_placed_events():
         for properties in Event.objects.filter(type="order_placed").values_list("properties", flat=True)
     )
     assert tracked == revenue
+
+
+def test_the_demo_builds_a_year_of_rollups_that_agree_with_its_paid_orders():
+    from analytics.models import Grain, SalesFact, TrafficFact
+
+    _seed(rollups=True)
+
+    paid = Order.objects.filter(paid_at__isnull=False)
+    platform_days = SalesFact.objects.filter(grain=Grain.DAY, seller_id=0)
+    assert platform_days.aggregate(n=Sum("orders_paid"))["n"] == paid.count() > 0
+    assert (
+        platform_days.aggregate(total=Sum("gmv_amount"))["total"]
+        == paid.aggregate(t=Sum("total_amount"))["t"]
+    )
+    assert TrafficFact.objects.filter(grain=Grain.DAY, seller_id=0).aggregate(n=Sum("sessions"))["n"] > 0

@@ -17,7 +17,15 @@ from orders.models import OrderLine, OrderStatus, ProductReview, SellerOrder, Se
 
 pytestmark = pytest.mark.django_db
 
-SMALL = {"products": 200, "sellers": 20, "shoppers": 40, "orders": 150, "events": 300, "no_progress": True}
+SMALL = {
+    "products": 200,
+    "sellers": 20,
+    "shoppers": 40,
+    "orders": 150,
+    "events": 300,
+    "no_progress": True,
+    "rollups": False,
+}
 REVIEWABLE = {OrderStatus.DELIVERED, OrderStatus.COMPLETED}
 
 

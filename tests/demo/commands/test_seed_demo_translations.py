@@ -10,7 +10,15 @@ from catalog.models import Category, CategoryAttribute
 from marketplace.demo import catalog_i18n
 from marketplace.demo.catalog import _DEMO_ATTRIBUTES, DEPARTMENTS
 
-SMALL = {"products": 20, "sellers": 3, "shoppers": 3, "orders": 5, "events": 20, "no_progress": True}
+SMALL = {
+    "products": 20,
+    "sellers": 3,
+    "shoppers": 3,
+    "orders": 5,
+    "events": 20,
+    "no_progress": True,
+    "rollups": False,
+}
 
 
 def _seed() -> None:
