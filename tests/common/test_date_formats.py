@@ -111,7 +111,8 @@ def test_a_review_is_dated_one_way_for_its_seller_and_its_author(language):
 # --- the class of defect ------------------------------------------------------------------------------
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
-# The named formats of marketplace.formats, and 'c' (ISO 8601) for machine-readable attributes.
+# The named formats of marketplace.formats, 'c' (ISO 8601) for machine-readable attributes and 'Y-m-d'
+# for the value of an <input type="date"> (the one format HTML accepts there).
 ALLOWED = {
     "DATE_FORMAT",
     "DATETIME_FORMAT",
@@ -121,6 +122,7 @@ ALLOWED = {
     "YEAR_MONTH_FORMAT",
     "MONTH_DAY_FORMAT",
     "c",
+    "Y-m-d",
 }
 DATE_FILTER = re.compile(r"\|\s*(date|time)\s*:\s*(?:\"([^\"]*)\"|'([^']*)'|(\S+?)(?=[\s%}|]))")
 
