@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import connection
 from tqdm import tqdm
 
+from analytics.models import RollupDay
 from analytics.rollups.calendar import today as analytics_today
 from analytics.rollups.services import rollup_span
 from catalog import search
@@ -103,7 +104,10 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
         # The dashboards read only the rollups: build the year of demo history now (beat keeps them
         # current from here on), so /ops/analytics/ and /seller/analytics/ have figures at once.
-        if options["rollups"]:
+        # Only when this run added the orders (or no day was ever rolled up): a later `make demo` skips it.
+        if options["rollups"] and (
+            result.orders or not RollupDay.objects.filter(rolled_at__isnull=False).exists()
+        ):
             last_day = analytics_today()
             rollup_span(start=last_day - timedelta(days=366), end=last_day, progress=show_progress)
         if options["verbosity"] > 0:
