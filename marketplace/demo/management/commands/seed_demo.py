@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from analytics.models import RollupDay
 from analytics.rollups.calendar import today as analytics_today
-from analytics.rollups.services import rollup_span
+from analytics.rollups.services import rollup_span, stock_snapshot_take
 from catalog import search
 from catalog.models import Product
 from marketplace.demo.accounts import DEMO_LOGINS
@@ -110,6 +110,7 @@ class Command(BaseCommand):
         ):
             last_day = analytics_today()
             rollup_span(start=last_day - timedelta(days=366), end=last_day, progress=show_progress)
+            stock_snapshot_take(day=last_day)  # the products dashboard's stock on hand (nightly from here on)
         if options["verbosity"] > 0:
             self.stdout.write(self.style.SUCCESS(self._summary(result, time.monotonic() - started)))
             self.stdout.write(f"Gave {images:,} demo products a placeholder image.")
