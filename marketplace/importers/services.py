@@ -126,8 +126,10 @@ def online_retail_import(
     progress: Callable[[int], object] | None = None,
     on_scanned: Callable[[ImportReport], object] | None = None,
 ) -> ImportReport:
-    """Import an Online Retail file (streamed twice: the catalog first, then invoice by invoice).
-    ``progress`` is called with the rows of each batch done; ``on_scanned`` once the first pass is."""
+    """Import an Online Retail file (streamed twice: the catalog first, then invoice by invoice), each
+    batch of ``batch_invoices`` in its own transaction: a failure keeps the batches before it, and running
+    the import again goes on from there. ``progress`` is called with the rows of each batch done;
+    ``on_scanned`` once the first pass is."""
     report = ImportReport(currency=currency)
     report.file_format = retail.file_format(retail.header_read(path))
     scan = retail.file_scan(retail.rows_read(path, limit=limit))
