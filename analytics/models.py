@@ -216,7 +216,10 @@ class SalesFact(FactBase):
                 name="analytics_sales_cell",
             )
         ]
-        indexes = [models.Index(fields=["seller_id", "grain", "period"], name="analytics_sales_seller")]
+        indexes = [
+            models.Index(fields=["grain", "period"], name="analytics_sales_period"),
+            models.Index(fields=["seller_id", "grain", "period"], name="analytics_sales_seller"),
+        ]
 
     def __str__(self) -> str:
         return f"sales {self.grain}{self.period} seller {self.seller_id} {self.channel} {self.currency}"

@@ -5,6 +5,10 @@ names of products, shops and categories from their apps' selectors in one query 
 
 Scope: ``seller_id`` None reads every seller's rows (operators), a seller's id only that seller's.
 
+A products page shows best sellers and stock per product, shop and category over the same range: they
+share one ``ProductFacts``, which reads the range's product facts once (summed per product, shop, category
+and currency) and each stock snapshot day once, and derives every table's figures from those rows.
+
 Definitions (also on the pages):
 
 * stock on hand: the latest ``StockSnapshot`` on or before the range's last day;
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -62,6 +66,7 @@ _PRODUCT_FIELDS = (
     "refunded_units",
     "refund_amount",
 )
+_UNITS, _GMV = _PRODUCT_FIELDS.index("units"), _PRODUCT_FIELDS.index("gmv_amount")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,30 +91,130 @@ class ProductRow:
         return percent(self.orders, self.product_views)
 
 
-def best_sellers(*, date_range: DateRange, seller_id: int | None, limit: int) -> list[ProductRow]:
+def best_sellers(
+    *, date_range: DateRange, seller_id: int | None, limit: int, facts: ProductFacts | None = None
+) -> list[ProductRow]:
     """Products by units sold in the range (then revenue), one row per product and currency, with their
-    title and shop. Three queries."""
-    rows = list(
-        _scoped(facts_in_range(ProductFact, date_range), seller_id)
-        .values("product_id", "seller_id", "currency")
-        .annotate(**sums(*_PRODUCT_FIELDS))
-        .filter(total_units__gt=0)
-        .order_by("-total_units", "-total_gmv_amount", "product_id")[:limit]
-    )
-    products = _names("product", {int(row["product_id"]) for row in rows})
-    shops = _names("seller", {int(row["seller_id"]) for row in rows})
+    title and shop. Three queries (two when ``facts`` has read the range)."""
+    facts = facts or ProductFacts()
+    totals: dict[tuple[int, int, str], list[int]] = {}
+    for cell in facts.cells(date_range, seller_id):
+        sums_of = totals.setdefault(
+            (cell.product_id, cell.seller_id, cell.currency), [0] * len(_PRODUCT_FIELDS)
+        )
+        for index, value in enumerate(cell.sums):
+            sums_of[index] += value
+    ranked = sorted(
+        (item for item in totals.items() if item[1][_UNITS] > 0),
+        key=lambda item: (-item[1][_UNITS], -item[1][_GMV], item[0]),
+    )[:limit]
+    products = _names("product", {product_id for (product_id, _seller, _currency), _sums in ranked})
+    shops = _names("seller", {seller for (_product, seller, _currency), _sums in ranked})
     return [
         ProductRow(
-            product_id=int(row["product_id"]),
-            title=products.get(int(row["product_id"]), ("", ""))[0],
-            slug=products.get(int(row["product_id"]), ("", ""))[1],
-            seller_id=int(row["seller_id"]),
-            shop_name=shops.get(int(row["seller_id"]), ("", ""))[0],
-            currency=str(row["currency"]),
-            **ints(row, _PRODUCT_FIELDS),
+            product_id=product_id,
+            title=products.get(product_id, ("", ""))[0],
+            slug=products.get(product_id, ("", ""))[1],
+            seller_id=seller,
+            shop_name=shops.get(seller, ("", ""))[0],
+            currency=currency,
+            **dict(zip(_PRODUCT_FIELDS, values, strict=True)),
         )
-        for row in rows
+        for (product_id, seller, currency), values in ranked
     ]
+
+
+# --- one request's reads -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCell:
+    """The sums of ``_PRODUCT_FIELDS`` (in that order) of one product, shop, category and currency."""
+
+    product_id: int
+    seller_id: int
+    category_id: int
+    currency: str
+    sums: tuple[int, ...]
+
+    @property
+    def units(self) -> int:
+        return self.sums[_UNITS]
+
+
+@dataclass(frozen=True, slots=True)
+class StockCell:
+    product_id: int
+    seller_id: int
+    category_id: int
+    on_hand: int
+
+
+@dataclass(slots=True)
+class ProductFacts:
+    """Product-fact and stock-snapshot reads shared by the tables of one page (or one API payload):
+    each range, snapshot day and the snapshot days of a scope are read once, whichever tables ask."""
+
+    _cells: dict[tuple[DateRange, int | None], list[ProductCell]] = field(default_factory=dict)
+    _stock: dict[tuple[dt.date, int | None], list[StockCell]] = field(default_factory=dict)
+    _days: dict[tuple[DateRange, int | None], tuple[dt.date | None, dt.date | None]] = field(
+        default_factory=dict
+    )
+
+    def cells(self, date_range: DateRange, seller_id: int | None) -> list[ProductCell]:
+        """The range's product facts summed per product, shop, category and currency (one query)."""
+        key = (date_range, seller_id)
+        if key not in self._cells:
+            rows = (
+                _scoped(facts_in_range(ProductFact, date_range), seller_id)
+                .values("product_id", "seller_id", "category_id", "currency")
+                .annotate(**sums(*_PRODUCT_FIELDS))
+                .order_by()
+            )
+            self._cells[key] = [
+                ProductCell(
+                    product_id=int(row["product_id"]),
+                    seller_id=int(row["seller_id"]),
+                    category_id=int(row["category_id"]),
+                    currency=str(row["currency"]),
+                    sums=tuple(ints(row, _PRODUCT_FIELDS).values()),
+                )
+                for row in rows
+            ]
+        return self._cells[key]
+
+    def stock(self, day: dt.date, seller_id: int | None) -> list[StockCell]:
+        """Stock on hand on a snapshot day per product, shop and category (one query)."""
+        key = (day, seller_id)
+        if key not in self._stock:
+            rows = (
+                _scoped(StockSnapshot.objects.filter(day=day), seller_id)
+                .values("product_id", "seller_id", "category_id")
+                .annotate(stock=Sum("on_hand"))
+                .order_by()
+            )
+            self._stock[key] = [
+                StockCell(
+                    product_id=int(row["product_id"]),
+                    seller_id=int(row["seller_id"]),
+                    category_id=int(row["category_id"]),
+                    on_hand=int(row["stock"] or 0),
+                )
+                for row in rows
+            ]
+        return self._stock[key]
+
+    def snapshot_days(
+        self, date_range: DateRange, seller_id: int | None
+    ) -> tuple[dt.date | None, dt.date | None]:
+        """The first snapshot day in the range and the latest on or before its end (one query)."""
+        key = (date_range, seller_id)
+        if key not in self._days:
+            days = _scoped(StockSnapshot.objects.filter(day__lte=date_range.end), seller_id).aggregate(
+                opening=Min("day", filter=Q(day__gte=date_range.start)), closing=Max("day")
+            )
+            self._days[key] = (days["opening"], days["closing"])
+        return self._days[key]
 
 
 # --- stock ------------------------------------------------------------------------------------------------
@@ -171,34 +276,26 @@ def _window(end: dt.date, days: int) -> DateRange:
     return DateRange(end - dt.timedelta(days=days - 1), end)
 
 
-def _units_by(column: str, date_range: DateRange, seller_id: int | None) -> dict[int, int]:
-    rows = (
-        _scoped(facts_in_range(ProductFact, date_range), seller_id)
-        .values(column)
-        .annotate(sold=Sum("units"))
-        .filter(sold__gt=0)
-        .order_by()
-    )
-    return {int(row[column]): int(row["sold"]) for row in rows}
+def _units_by(
+    column: str, date_range: DateRange, seller_id: int | None, facts: ProductFacts
+) -> dict[int, int]:
+    units: dict[int, int] = {}
+    for cell in facts.cells(date_range, seller_id):
+        key = int(getattr(cell, column))
+        units[key] = units.get(key, 0) + cell.units
+    return {key: sold for key, sold in units.items() if sold > 0}
 
 
-def _on_hand_by(column: str, day: dt.date | None, seller_id: int | None) -> dict[int, int]:
+def _on_hand_by(
+    column: str, day: dt.date | None, seller_id: int | None, facts: ProductFacts
+) -> dict[int, int]:
     if day is None:
         return {}
-    rows = (
-        _scoped(StockSnapshot.objects.filter(day=day), seller_id)
-        .values(column)
-        .annotate(stock=Sum("on_hand"))
-    )
-    return {int(row[column]): int(row["stock"] or 0) for row in rows.order_by()}
-
-
-def _snapshot_days(date_range: DateRange, seller_id: int | None) -> tuple[dt.date | None, dt.date | None]:
-    """The first snapshot day in the range and the latest on or before its end (one query)."""
-    days = _scoped(StockSnapshot.objects.filter(day__lte=date_range.end), seller_id).aggregate(
-        opening=Min("day", filter=Q(day__gte=date_range.start)), closing=Max("day")
-    )
-    return days["opening"], days["closing"]
+    stock: dict[int, int] = {}
+    for cell in facts.stock(day, seller_id):
+        key = int(getattr(cell, column))
+        stock[key] = stock.get(key, 0) + cell.on_hand
+    return stock
 
 
 def _last_sales(keys: Collection[int], end: dt.date, seller_id: int | None) -> dict[int, dt.date]:
@@ -213,18 +310,27 @@ def _last_sales(keys: Collection[int], end: dt.date, seller_id: int | None) -> d
 
 
 def stock_report(
-    *, date_range: DateRange, seller_id: int | None, group: str, slow_days: int = SLOW_DAYS_DEFAULT
+    *,
+    date_range: DateRange,
+    seller_id: int | None,
+    group: str,
+    slow_days: int = SLOW_DAYS_DEFAULT,
+    facts: ProductFacts | None = None,
 ) -> StockReport:
     """Stock figures per product, shop or category (``group``, see ``STOCK_GROUPS``), unnamed and
     unsorted: every key that sold in the range or the last ``RATE_DAYS``/``slow_days`` days or has stock
-    on hand. About seven queries, whatever the number of rows (``stock_tables`` sorts, cuts and names)."""
+    on hand. At most six queries whatever the number of rows, none for what ``facts`` has already read
+    (``stock_tables`` sorts, cuts and names)."""
+    facts = facts or ProductFacts()
     column = STOCK_GROUPS[group]
-    opening_day, closing_day = _snapshot_days(date_range, seller_id)
-    sold = _units_by(column, date_range, seller_id)
-    recent = _units_by(column, _window(date_range.end, RATE_DAYS), seller_id)
-    slow_window = _units_by(column, _window(date_range.end, slow_days), seller_id)
-    closing = _on_hand_by(column, closing_day, seller_id)
-    opening = _on_hand_by(column, opening_day, seller_id) if opening_day != closing_day else dict(closing)
+    opening_day, closing_day = facts.snapshot_days(date_range, seller_id)
+    sold = _units_by(column, date_range, seller_id, facts)
+    recent = _units_by(column, _window(date_range.end, RATE_DAYS), seller_id, facts)
+    slow_window = _units_by(column, _window(date_range.end, slow_days), seller_id, facts)
+    closing = _on_hand_by(column, closing_day, seller_id, facts)
+    opening = (
+        _on_hand_by(column, opening_day, seller_id, facts) if opening_day != closing_day else dict(closing)
+    )
     keys = set(sold) | set(recent) | set(slow_window) | set(closing)
     rows = [
         StockRow(
@@ -259,8 +365,11 @@ def stock_tables(
     limit: int,
     lead_days: int = LEAD_DAYS_DEFAULT,
     slow_days: int = SLOW_DAYS_DEFAULT,
+    facts: ProductFacts | None = None,
 ) -> StockTables:
-    report = stock_report(date_range=date_range, seller_id=seller_id, group=group, slow_days=slow_days)
+    report = stock_report(
+        date_range=date_range, seller_id=seller_id, group=group, slow_days=slow_days, facts=facts
+    )
     by_sales = sorted(
         (row for row in report.rows if row.units_sold > 0), key=lambda r: (-r.units_sold, r.key)
     )[:limit]

@@ -15,7 +15,7 @@ from analytics.selectors import (
     sales_series,
     series_bucket,
 )
-from analytics.selectors_products import best_sellers, category_performance, stock_tables
+from analytics.selectors_products import ProductFacts, best_sellers, category_performance, stock_tables
 from analytics.selectors_traffic import funnel, landing_pages, search_queries, search_totals, traffic_by
 
 LIST_LIMIT = 50
@@ -71,6 +71,7 @@ def search(*, date_range: DateRange) -> dict[str, Any]:
 
 
 def products(*, seller_id: int | None, date_range: DateRange, params: dict[str, Any]) -> dict[str, Any]:
+    facts = ProductFacts()
     stock = stock_tables(
         date_range=date_range,
         seller_id=seller_id,
@@ -78,12 +79,15 @@ def products(*, seller_id: int | None, date_range: DateRange, params: dict[str, 
         limit=LIST_LIMIT,
         lead_days=params["lead_days"],
         slow_days=params["slow_days"],
+        facts=facts,
     )
     return {
         "range": range_data(date_range),
         "updated_at": rollup_updated_at(),
         "snapshot_day": stock.snapshot_day,
-        "best_sellers": best_sellers(date_range=date_range, seller_id=seller_id, limit=LIST_LIMIT),
+        "best_sellers": best_sellers(
+            date_range=date_range, seller_id=seller_id, limit=LIST_LIMIT, facts=facts
+        ),
         "stock": stock.stock,
         "at_risk": stock.at_risk,
         "slow_movers": stock.slow,

@@ -4,7 +4,7 @@ platform) or ``scope`` (None for every seller) says whose rows; ``urls`` how row
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.urls import reverse
@@ -16,6 +16,7 @@ from analytics import charts
 from analytics.models import Channel, UserAgentClass
 from analytics.selectors import DateRange, Kpi, overview_kpis
 from analytics.selectors_products import (
+    ProductFacts,
     StockRow,
     StockTables,
     best_sellers,
@@ -204,15 +205,16 @@ def landing_table(seller_id: int, date_range: DateRange, limit: int) -> Table:
 
 @dataclass(frozen=True, slots=True)
 class ProductScope:
-    """Whose products a products page reads (``seller_id`` None: every seller's) and how it links a
-    category row (to its drill-down)."""
+    """Whose products a products page reads (``seller_id`` None: every seller's), how it links a
+    category row (to its drill-down), and the product facts its tables share (read once a request)."""
 
     seller_id: int | None
     category_href: Callable[[int], str]
+    facts: ProductFacts = field(default_factory=ProductFacts)
 
 
 def best_sellers_table(scope: ProductScope, date_range: DateRange, limit: int) -> Table:
-    rows = best_sellers(date_range=date_range, seller_id=scope.seller_id, limit=limit)
+    rows = best_sellers(date_range=date_range, seller_id=scope.seller_id, limit=limit, facts=scope.facts)
     columns = [
         Column(_("Product")),
         *([Column(_("Shop"))] if scope.seller_id is None else []),
@@ -266,6 +268,7 @@ def stock_builders(
                 limit=limit,
                 lead_days=lead_days,
                 slow_days=slow_days,
+                facts=scope.facts,
             )
         return cache[group, limit]
 

@@ -187,7 +187,7 @@ def test_the_products_export_has_the_sellers_rows(today):
     ]
 
 
-@pytest.mark.parametrize(("path", "most"), [(PAGES[0], 13), (PAGES[1], 9), (PAGES[2], 21)])
+@pytest.mark.parametrize(("path", "most"), [(PAGES[0], 13), (PAGES[1], 9), (PAGES[2], 14)])
 def test_each_seller_page_runs_a_fixed_number_of_queries(today, django_assert_max_num_queries, path, most):
     seller = _shop("Delta", today, gmv=500, units=1, channel_source="d")
     for days in range(1, 10):
