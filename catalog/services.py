@@ -5,17 +5,18 @@ Listing creation/editing for the seller portal grows here with the catalog issue
 
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import NoReturn, cast
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, Min, OuterRef, QuerySet
+from django.db.models import Exists, F, Min, OuterRef
 from django.utils.translation import gettext as _
 
 from catalog.domain_events import ListingChanged
 from catalog.listing_cache import listing_cache_invalidate, product_cache_invalidate
+from catalog.locks import products_lock, variants_products_lock
 from catalog.models import Product, ProductVariant, StockMovement
 from catalog.services_moderation import product_publish_screened
 from catalog.transitions import IllegalTransition, product_transition
@@ -97,14 +98,16 @@ def stock_adjust(
         )
     if reason not in StockMovement.Reason.values:
         raise ApplicationError(_("Unknown stock change reason."), extra={"reason": [f"unknown: {reason}"]})
+    # The product before its SKU (``catalog.locks``): a SKU crossing zero writes the product's flag.
+    in_stock = variants_products_lock(variant_ids=[variant_id])
     changed = _stock_update(variant_id=variant_id, delta=delta)
     if changed is None:
         _stock_update_refused(variant_id)
     quantity_after, product_id = changed
     if quantity_after == 0:
-        _products_in_stock_follow(emptied=[product_id])
+        _products_in_stock_follow(in_stock=in_stock, emptied=[product_id])
     elif quantity_after == delta:  # it had none before
-        _products_in_stock_follow(stocked=[product_id])
+        _products_in_stock_follow(in_stock=in_stock, stocked=[product_id])
     product_cache_invalidate(product_id)
     publish(ListingChanged(product_id=product_id, change="stock"))
     return StockMovement.objects.create(
@@ -121,9 +124,10 @@ def stock_adjust(
 def stock_take(
     *, quantities: Iterable[tuple[int, int]], reason: str, actor_id: int | None = None, reference: str = ""
 ) -> list[StockMovement]:
-    """Take ``(variant_id, quantity)`` units off the shelf as one change, each SKU by the same conditional
-    UPDATE as ``stock_adjust`` and in SKU-id order (two callers sharing SKUs lock them in the same order,
-    so they cannot deadlock), then one INSERT of all the movement rows.
+    """Take ``(variant_id, quantity)`` units off the shelf as one change: the SKUs' products locked first
+    (one statement, in product-id order), then each SKU by the same conditional UPDATE as
+    ``stock_adjust`` in SKU-id order (``catalog.locks``: two callers sharing products or SKUs lock them in
+    the same order, so they cannot deadlock), then one INSERT of all the movement rows.
 
     Refused as a whole: ``OutOfStock`` for the first SKU short of stock. It takes no savepoint of its own,
     so inside a transaction the refusal rolls back the caller's whole transaction (the checkout's order
@@ -140,14 +144,16 @@ def stock_take(
     if not wanted:
         return []
     with transaction.atomic(savepoint=False):
+        in_stock = variants_products_lock(variant_ids=wanted)
         left: dict[int, tuple[int, int]] = {}
         for variant_id in sorted(wanted):
             changed = _stock_update(variant_id=variant_id, delta=-wanted[variant_id])
             if changed is None:
                 _stock_update_refused(variant_id)
             left[variant_id] = changed
-        # After every SKU's lock (they come first, in SKU-id order, for every caller).
-        _products_in_stock_follow(emptied=[product_id for stock, product_id in left.values() if stock == 0])
+        _products_in_stock_follow(
+            in_stock=in_stock, emptied=[product_id for stock, product_id in left.values() if stock == 0]
+        )
         for product_id in sorted({product_id for _stock, product_id in left.values()}):
             product_cache_invalidate(product_id)
             publish(ListingChanged(product_id=product_id, change="stock"))
@@ -166,35 +172,31 @@ def stock_take(
         )
 
 
-def _products_in_stock_follow(*, emptied: Iterable[int] = (), stocked: Iterable[int] = ()) -> None:
+def _products_in_stock_follow(
+    *, in_stock: Mapping[int, bool], emptied: Iterable[int] = (), stocked: Iterable[int] = ()
+) -> None:
     """Keep ``Product.in_stock`` in step with a stock change that crossed zero, in the transaction that
     made it: ``stocked`` products had a SKU come back (so they are in stock, whatever the others hold),
     ``emptied`` ones had a SKU run out (so they are in stock only if another SKU still is). A product
     that flips appears in or leaves the listings: a new listing generation once this commits.
 
-    The products are locked (in id order, after the SKUs the caller changed) before anything is read:
-    two orders taking the last unit of two SKUs of one product, or a restock of one SKU while the last
-    unit of another sells, would otherwise each miss the other's uncommitted change and leave the flag
-    wrong. Under READ COMMITTED each statement after the lock sees what the other one committed."""
+    ``in_stock`` holds the flags as read when the caller locked these products, before their SKUs
+    (``catalog.locks``): every stock change holds the product while it changes a SKU, so two orders
+    taking the last unit of two SKUs of one product, or a restock of one SKU while the last unit of
+    another sells, follow one another and each reads the other's committed stock (READ COMMITTED: each
+    statement after the lock sees it), and nobody else changes the flag meanwhile."""
     stocked_ids, emptied_ids = set(stocked), set(emptied)
     if not stocked_ids and not emptied_ids:
         return
-    current = dict(_products_lock(stocked_ids | emptied_ids).values_list("pk", "in_stock"))
     flipped = 0
-    now_stocked = sorted(pk for pk in stocked_ids if current.get(pk) is False)
+    now_stocked = sorted(pk for pk in stocked_ids if in_stock.get(pk) is False)
     if now_stocked:
         flipped += Product.objects.filter(pk__in=now_stocked).update(in_stock=True)
-    maybe_emptied = sorted(pk for pk in emptied_ids - stocked_ids if current.get(pk))
+    maybe_emptied = sorted(pk for pk in emptied_ids - stocked_ids if in_stock.get(pk))
     if maybe_emptied:
         flipped += Product.objects.filter(pk__in=maybe_emptied).exclude(_has_stock()).update(in_stock=False)
     if flipped:
         listing_cache_invalidate()
-
-
-def _products_lock(product_ids: Iterable[int]) -> QuerySet[Product]:
-    """Lock these products in id order (the lock an UPDATE takes: rows pointing at them can still be
-    inserted) and return them."""
-    return Product.objects.select_for_update(no_key=True).filter(pk__in=sorted(product_ids)).order_by("pk")
 
 
 def _has_stock() -> Exists:
@@ -209,7 +211,7 @@ def product_in_stock_refresh(*, product_ids: Iterable[int]) -> list[int]:
     ids = set(product_ids)
     if not ids:
         return []
-    list(_products_lock(ids).values_list("pk", flat=True))
+    products_lock(product_ids=ids)
     # Read after the lock, in a statement of its own (so it sees what a writer we waited for committed).
     rows = list(
         Product.objects.filter(pk__in=ids)

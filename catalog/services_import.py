@@ -35,6 +35,7 @@ from catalog.importexport import (
     SheetRow,
     sheet_read,
 )
+from catalog.locks import variants_lock
 from catalog.models import Category, Product, ProductVariant, StockMovement
 from catalog.services import stock_adjust
 from catalog.services_listing import (
@@ -571,16 +572,13 @@ def _service_errors(exc: ApplicationError, rows: list[_VariantRow], first_row: i
 def _products_write(
     *, seller_id: int, actor_id: int | None, groups: list[_Group], report: ImportReport, reference: str
 ) -> None:
-    # Lock in a fixed order (listings, then SKUs, each by pk) and read the stock under the lock, so a
-    # checkout reserving stock meanwhile is not overwritten: the file's level is set from this value.
-    product_ids = sorted(g.product.pk for g in groups if g.product is not None)
-    list(Product.objects.filter(pk__in=product_ids, seller_id=seller_id).order_by("pk").select_for_update())
-    variant_ids = sorted(row.variant_id for g in groups for row in g.rows if row.variant_id)
-    stock_now = dict(
-        ProductVariant.objects.filter(pk__in=variant_ids, product__seller_id=seller_id)
-        .order_by("pk")
-        .select_for_update(of=("self",))
-        .values_list("pk", "stock")
+    # Lock in the catalog's order (``catalog.locks``: listings, then SKUs, each by pk) and read the stock
+    # under the lock, so a checkout reserving stock meanwhile is not overwritten: the file's level is set
+    # from this value.
+    stock_now = variants_lock(
+        variant_ids=[row.variant_id for g in groups for row in g.rows if row.variant_id],
+        product_ids=[g.product.pk for g in groups if g.product is not None],
+        seller_id=seller_id,
     )
     for group in groups:
         kwargs = _listing_kwargs(group)
@@ -686,12 +684,8 @@ def _stock_write(
     report: ImportReport,
     reference: str,
 ) -> None:
-    stock_now = dict(
-        ProductVariant.objects.filter(pk__in=sorted(pk for _n, pk, _l in plan), product__seller_id=seller_id)
-        .order_by("pk")
-        .select_for_update(of=("self",))
-        .values_list("pk", "stock")
-    )
+    # The SKUs' listings first, then the SKUs (``catalog.locks``): a level crossing zero writes the listing.
+    stock_now = variants_lock(variant_ids=[pk for _n, pk, _l in plan], seller_id=seller_id)
     for number, pk, level in plan:
         if pk not in stock_now:
             report.errors.append(RowError(number, "sku", _("You have no SKU with this code.")))

@@ -32,6 +32,12 @@ from catalog.attributes import (
     attribute_values_known,
 )
 from catalog.domain_events import ListingChanged
+from catalog.locks import (
+    product_qs_select_for_update,
+    products_lock,
+    variant_qs_select_for_update,
+    variants_products_lock,
+)
 from catalog.models import Category, Product, ProductVariant, StockMovement, Tag
 from catalog.richtext import description_clean
 from catalog.search import product_search_vector_refresh
@@ -263,10 +269,9 @@ def _tags_get_or_create(names: Iterable[str]) -> list[Tag]:
 
 
 def _product_for_seller(*, seller_id: int, product_id: int, lock: bool = False) -> Product:
-    rows = Product.objects.filter(pk=product_id, seller_id=seller_id)
-    if lock:
-        rows = rows.select_for_update()
-    product = rows.first()
+    """The seller's listing; ``lock``: its row locked, before any of its SKUs (``catalog.locks``)."""
+    rows = product_qs_select_for_update() if lock else Product.objects.all()
+    product = rows.filter(pk=product_id, seller_id=seller_id).first()
     if product is None:
         raise ListingNotFound(_("This listing does not exist."), extra={"product": ["not found"]})
     return product
@@ -291,7 +296,8 @@ def variant_create(
 ) -> ProductVariant:
     """Add a SKU; its opening stock is written as an INITIAL stock movement, never set directly.
     ``attributes`` are its variant-scope values, checked against the listing's category."""
-    product = _product_for_seller(seller_id=seller_id, product_id=product_id)
+    # Locked: its opening stock and "from" price write the product (``catalog.locks``: product first).
+    product = _product_for_seller(seller_id=seller_id, product_id=product_id, lock=True)
     row = VariantInput(
         sku=sku,
         name=name,
@@ -348,9 +354,11 @@ def variant_update(
     recorded as an ADJUSTMENT movement, so a reservation made meanwhile is not silently overwritten.
     ``attributes`` replace its variant-scope values (checked against the listing's category); ``None``
     leaves them."""
-    variant = (
-        ProductVariant.objects.select_for_update().filter(pk=variant_id, product__seller_id=seller_id).first()
-    )
+    # The listing, then the SKU (``catalog.locks``); locking both in one joined statement took them in
+    # whatever order the join produced, and FOR UPDATE.
+    if not variants_products_lock(variant_ids=[variant_id], seller_id=seller_id):
+        raise ListingNotFound(_("This SKU does not exist."), extra={"variant": ["not found"]})
+    variant = variant_qs_select_for_update().filter(pk=variant_id).first()
     if variant is None:
         raise ListingNotFound(_("This SKU does not exist."), extra={"variant": ["not found"]})
     row = VariantInput(
@@ -601,11 +609,12 @@ def product_bulk_price_change(
         raise ApplicationError(
             _("Choose a percentage above -100 and other than 0."), extra={"percent": [str(percent)]}
         )
-    variants = list(
-        ProductVariant.objects.filter(product__seller_id=seller_id, product_id__in=list(product_ids))
-        .order_by("pk")
-        .select_for_update(of=("self",))
+    # The listings, then their SKUs (``catalog.locks``): the "from" prices are written after the SKUs.
+    own = list(
+        Product.objects.filter(seller_id=seller_id, pk__in=list(product_ids)).values_list("pk", flat=True)
     )
+    products_lock(product_ids=own)
+    variants = list(variant_qs_select_for_update().filter(product_id__in=own))
     refused: list[str] = []
     for variant in variants:
         new = Money(variant.price_amount, variant.currency).percent(100 + percent).amount
@@ -692,10 +701,7 @@ def product_patch(
     The current values are read under the rows' locks, so writing back an unchanged stock level cannot
     undo a reservation an order made a moment earlier."""
     product = _product_for_seller(seller_id=seller_id, product_id=product_id, lock=True)
-    stored = {
-        v.pk: v
-        for v in ProductVariant.objects.filter(product=product).order_by("pk").select_for_update(of=("self",))
-    }
+    stored = {v.pk: v for v in variant_qs_select_for_update().filter(product=product)}
     rows: list[VariantInput] = []
     for index, change in enumerate(variants):
         fields = {key: value for key, value in change.items() if key in PATCHABLE_VARIANT_FIELDS}

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from catalog.locks import product_qs_select_for_update
 from catalog.models import Product, ProductStatusEvent
 from catalog.screening import (
     ListingFacts,
@@ -105,7 +106,7 @@ def product_screening_reasons(*, product: Product, rules: ScreeningRules | None 
 def product_publish_screened(*, product_id: int, actor_id: int | None, source: str) -> Product:
     """Publish a draft or delisted listing: to PENDING_REVIEW with the screening reasons as the event's
     reason when screening asks for it, else straight to ACTIVE (``source`` is then the reason)."""
-    product = Product.objects.select_for_update().get(pk=product_id)
+    product = product_qs_select_for_update().get(pk=product_id)
     reasons = product_screening_reasons(product=product)
     if reasons:
         return product_transition(
@@ -137,7 +138,7 @@ def _product_for_operator(
     *, product_id: int, actor_id: int, allowed_from: set[str], to_status: str
 ) -> Product:
     """Lock the product and check that ``actor_id`` may move it from its status to ``to_status``."""
-    product = Product.objects.select_for_update().select_related("seller").filter(pk=product_id).first()
+    product = product_qs_select_for_update().select_related("seller").filter(pk=product_id).first()
     if product is None:
         raise ListingNotFound(_("This listing does not exist."), extra={"product": ["not found"]})
     _operator_check(actor_id=actor_id, product=product)

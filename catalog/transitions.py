@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from catalog.domain_events import ListingChanged
 from catalog.listing_cache import listing_cache_invalidate
+from catalog.locks import product_qs_select_for_update
 from catalog.models import Product, ProductStatusEvent
 from common.domain_events import publish
 from common.exceptions import ApplicationError
@@ -32,7 +33,7 @@ class IllegalTransition(ApplicationError):
 @transaction.atomic
 def product_transition(*, product_id: int, to_status: str, actor_id: int | None, reason: str = "") -> Product:
     """Lock the product, check the table, save the status and record who did it and why."""
-    product = Product.objects.select_for_update().get(pk=product_id)
+    product = product_qs_select_for_update().get(pk=product_id)
     from_status = product.status
     if to_status not in ALLOWED_TRANSITIONS.get(from_status, set()):
         raise IllegalTransition(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from catalog.models import ProductVariant, StockMovement
+from catalog.locks import variants_lock
+from catalog.models import StockMovement
 from catalog.services import stock_adjust, stock_take
 from orders.models import OrderLine
 
@@ -34,10 +35,11 @@ def stock_reserve(*, quantities: Iterable[tuple[int, int]], order_number: str, a
 
 
 def seller_orders_stock_lock(*, seller_order_ids: Iterable[int]) -> None:
-    """Lock the SKUs that these parts would give back, in SKU-id order (the order ``stock_reserve`` takes
-    them in), before any part is released. Parts are released one after the other, so without this an
-    order whose first part holds the higher SKU id locks them in the opposite order to a concurrent
-    checkout, and one of the two dies of a deadlock."""
+    """Lock the SKUs that these parts would give back, with their products first (``catalog.locks``: the
+    order ``stock_reserve`` takes them in), before any part or line is released. Parts and lines are
+    released one after the other, so without this an order whose first part (or line) holds the higher
+    SKU or product id locks them in the opposite order to a concurrent checkout, and one of the two dies
+    of a deadlock."""
     variant_ids = (
         OrderLine.objects.filter(
             seller_order_id__in=list(seller_order_ids),
@@ -47,13 +49,7 @@ def seller_orders_stock_lock(*, seller_order_ids: Iterable[int]) -> None:
         .values_list("variant_id", flat=True)
         .distinct()
     )
-    # NO KEY UPDATE is the lock the stock UPDATE takes anyway; it still lets others insert rows pointing here.
-    list(
-        ProductVariant.objects.select_for_update(no_key=True)
-        .filter(pk__in=list(variant_ids))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    variants_lock(variant_ids=list(variant_ids))
 
 
 def seller_order_stock_commit(*, seller_order_id: int) -> int:
@@ -68,6 +64,7 @@ def seller_order_stock_return(*, seller_order_id: int, order_number: str) -> int
     sale, once: lines already released are skipped."""
     from orders.promotions.services import flash_sale_release
 
+    seller_orders_stock_lock(seller_order_ids=[seller_order_id])
     lines = list(
         OrderLine.objects.select_for_update()
         .filter(seller_order_id=seller_order_id, stock_state__in=[StockState.RESERVED, StockState.COMMITTED])

@@ -800,13 +800,16 @@ def _refund_settled_publish(refund: Refund, payment: Payment, *, succeeded: bool
 
 
 def _refund_restock(refund: Refund, *, order_id: int) -> None:
-    """Returned units go back on the shelf through the catalog's stock service."""
+    """Returned units go back on the shelf through the catalog's stock service, their SKUs' products and
+    then the SKUs locked first (``catalog.locks``), not product and SKU line by line."""
+    from catalog.locks import variants_lock
     from catalog.models import StockMovement
     from catalog.services import stock_adjust
 
     number = Order.objects.values_list("number", flat=True).get(pk=order_id)
     line_ids = [int(item["order_line"]) for item in refund.lines or []]
     variants = dict(OrderLine.objects.filter(pk__in=line_ids).values_list("pk", "variant_id"))
+    variants_lock(variant_ids=[v for v in variants.values() if v is not None])
     for item in sorted(refund.lines or [], key=lambda i: variants.get(int(i["order_line"])) or 0):
         variant_id = variants.get(int(item["order_line"]))
         quantity = int(item.get("quantity") or 0)

@@ -1,7 +1,9 @@
 """Real parallel connections on PostgreSQL: ``Product.in_stock`` stays true to the SKUs when two stock
-changes of one product's SKUs cross zero at the same time (each transaction changes its own SKU, then
-both reach the product together)."""
+changes of one product's SKUs cross zero at the same time. Each locks the product before its SKU
+(``catalog.locks``), so the second queues on the product and then reads the first one's committed stock;
+were the product locked after the SKU, both would change their SKUs first and each miss the other's."""
 
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -18,12 +20,14 @@ Reason = StockMovement.Reason
 
 
 def _both_reach_the_product_together(monkeypatch) -> None:
-    """Hold each transaction after it changed its SKU until the other has changed its own too."""
-    both_changed = threading.Barrier(2, timeout=10)
+    """Hold each transaction after it changed its SKU until the other has changed its own too, or for a
+    second: with the product locked first, the other one is queued on the product meanwhile."""
+    both_changed = threading.Barrier(2, timeout=1)
     real_follow = services._products_in_stock_follow
 
     def follow(**kwargs):
-        both_changed.wait()
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_changed.wait()
         return real_follow(**kwargs)
 
     monkeypatch.setattr(services, "_products_in_stock_follow", follow)

@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections, transaction
 
-from catalog.models import ProductVariant, StockMovement
+from catalog.locks import variants_lock
+from catalog.models import StockMovement
 from catalog.services import stock_adjust
 from catalog.services_import import product_import
 from tests.factories import ProductVariantFactory
@@ -27,7 +28,8 @@ def test_an_import_during_a_reservation_ends_at_the_files_level_with_matching_mo
     def reserve():
         try:
             with transaction.atomic():
-                ProductVariant.objects.select_for_update().get(pk=variant.pk)
+                # As every stock change does (``catalog.locks``): the product, then the SKU.
+                variants_lock(variant_ids=[variant.pk])
                 locked.set()
                 time.sleep(0.5)  # the import starts now and has to wait for this row
                 stock_adjust(variant_id=variant.pk, delta=-3, reason=Reason.RESERVATION)
