@@ -434,10 +434,20 @@ def fee_post(*, payment_id: int, order_id: int, currency: str, amount: int) -> t
 
 def _seller_order_lock(seller_order_id: int) -> None:
     """Serialise the writers of one order part's pending funds (a refund and the release of its funds):
-    each reads the part's pending balance and posts from it, so they must not interleave."""
+    each reads the part's pending balance and posts from it, so they must not interleave.
+
+    Locked in the one lock order (``orders.lifecycle.locks``: its order, then the part, FOR NO KEY
+    UPDATE). A refund settling holds both already, so this takes nothing new (FOR UPDATE raised the mode
+    it held the part in). The release of funds used to lock the part alone FOR UPDATE: a buyer rating the
+    seller for that part (holding the seller's profile, inserting a row pointing at the part) waited at
+    its COMMIT for the release, whose COMMIT checked the seller's new ledger account against that profile
+    and waited for the rating: a deadlock (``tests/concurrency/test_funds_release_rating_race.py``)."""
+    from orders.lifecycle.locks import order_parts_lock
     from orders.models import SellerOrder
 
-    SellerOrder.objects.select_for_update().filter(pk=seller_order_id).values_list("pk", flat=True).first()
+    order_id = SellerOrder.objects.filter(pk=seller_order_id).values_list("order_id", flat=True).first()
+    if order_id is not None:
+        order_parts_lock(order_id=order_id, seller_order_ids=[seller_order_id])
 
 
 @transaction.atomic

@@ -7,9 +7,11 @@ never wait for each other in a cycle:
 2. its ``SellerOrder`` parts, by id;
 3. the order's ``Payment`` (``payments.services``), then its ``Refund`` rows;
 
-and whatever else it locks (SKUs and order lines given back, ledger rows) after those. A payments service
-that writes rows pointing at the order or a part (a refund, a timeline note) locks the order and the part
-first, before the payment, even when it does not change them.
+and whatever else it locks (SKUs and order lines given back, ledger rows) after those, the catalog's rows
+in the catalog's order (``catalog.locks``: products, then their SKUs). A payments service that writes rows
+pointing at the order or a part (a refund, a timeline note) locks the order and the part first, before
+the payment, even when it does not change them. The ledger's lock on a part (its pending funds) is this
+one too, order first (``payments.ledger``).
 
 Orders and parts are locked FOR NO KEY UPDATE, the lock PostgreSQL's own UPDATE takes: it keeps out every
 other writer of the row, but not the FOR KEY SHARE lock that checks a foreign key pointing at it. Django's
