@@ -3,8 +3,9 @@ tracking updates, cancel with a reason — plus the seller's shipping methods (t
 shipping with) and the tracking updates carriers post to their webhook.
 
 Statuses move only through ``orders.lifecycle.transitions.seller_order_transition``. Shipping locks the order, then
-the seller's part (the order the transition service itself locks them in, so the two cannot deadlock), so
-two concurrent shipments of one part cannot ship more units than were ordered.
+the seller's part, FOR NO KEY UPDATE (``orders.lifecycle.locks``, the one lock order the transition service
+takes them in too, so the two cannot deadlock), so two concurrent shipments of one part cannot ship more
+units than were ordered.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from django.utils.translation import gettext as _
 
 from common.exceptions import ApplicationError
 from common.retry import retry_on_deadlock
+from orders.lifecycle.locks import order_parts_lock
 from orders.lifecycle.transitions import seller_order_transition
 from orders.models import (
-    Order,
     OrderEvent,
     OrderLine,
     OrderStatus,
@@ -233,7 +234,7 @@ def _part_owned(*, seller_order_id: int, seller_id: int) -> None:
 
 
 def _part_locked(*, seller_order_id: int, seller_id: int) -> SellerOrder:
-    """Lock the order, then the part: the transition service's order, so the two never deadlock."""
+    """Lock the order, then the part (``orders.lifecycle.locks``: the one lock order, FOR NO KEY UPDATE)."""
     order_id = (
         SellerOrder.objects.filter(pk=seller_order_id, seller_id=seller_id)
         .values_list("order_id", flat=True)
@@ -241,8 +242,9 @@ def _part_locked(*, seller_order_id: int, seller_id: int) -> SellerOrder:
     )
     if order_id is None:
         raise ApplicationError(_("This order does not exist."))
-    Order.objects.select_for_update().filter(pk=order_id).values_list("pk", flat=True).get()
-    return SellerOrder.objects.select_for_update(of=("self",)).select_related("order").get(pk=seller_order_id)
+    order, (part,) = order_parts_lock(order_id=order_id, seller_order_ids=[seller_order_id])
+    part.order = order
+    return part
 
 
 @transaction.atomic
@@ -480,11 +482,10 @@ def _shipment_locked(shipment_id: int) -> tuple[int, SellerOrder, Shipment]:
     ).first() or (None, None)
     if part_id is None:
         raise ApplicationError(_("This shipment does not exist."))
-    # Order, then part (as the transition service), then the shipment: updates of two parcels of one part
+    # Order, then part (``orders.lifecycle.locks``), then the shipment: updates of two parcels of one part
     # are serialised, so the last one to arrive sees the other delivered.
-    Order.objects.select_for_update().filter(pk=cast(int, order_id)).values_list("pk", flat=True).get()
-    part = SellerOrder.objects.select_for_update().get(pk=part_id)
-    shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
+    _order, (part,) = order_parts_lock(order_id=cast(int, order_id), seller_order_ids=[part_id])
+    shipment = Shipment.objects.select_for_update(no_key=True).get(pk=shipment_id)
     return part.order_id, part, shipment
 
 
