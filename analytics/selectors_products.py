@@ -29,7 +29,8 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Max, Min, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 
 from accounts.selectors import seller_map_by_ids
 from analytics.models import CategoryFact, Grain, ProductFact, StockSnapshot
@@ -165,19 +166,23 @@ class ProductFacts:
         """The range's product facts summed per product, shop, category and currency (one query)."""
         key = (date_range, seller_id)
         if key not in self._cells:
+            # Sums cast back to bigint: thousands of rows come back, and PostgreSQL's numeric sums of
+            # bigint would each go through Decimal.
+            totals = {f"total_{name}": Cast(Sum(name), BigIntegerField()) for name in _PRODUCT_FIELDS}
             rows = (
                 _scoped(facts_in_range(ProductFact, date_range), seller_id)
                 .values("product_id", "seller_id", "category_id", "currency")
-                .annotate(**sums(*_PRODUCT_FIELDS))
+                .annotate(**totals)
                 .order_by()
+                .values_list("product_id", "seller_id", "category_id", "currency", *totals)
             )
             self._cells[key] = [
                 ProductCell(
-                    product_id=int(row["product_id"]),
-                    seller_id=int(row["seller_id"]),
-                    category_id=int(row["category_id"]),
-                    currency=str(row["currency"]),
-                    sums=tuple(ints(row, _PRODUCT_FIELDS).values()),
+                    product_id=int(row[0]),
+                    seller_id=int(row[1]),
+                    category_id=int(row[2]),
+                    currency=str(row[3]),
+                    sums=tuple(int(value or 0) for value in row[4:]),
                 )
                 for row in rows
             ]
