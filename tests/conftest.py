@@ -66,3 +66,14 @@ def _default_language():
 def _domain_events_strict(settings):
     """A subscriber that raises fails the test that published the event (production only logs it)."""
     settings.DOMAIN_EVENTS_STRICT = True
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_guard_reset():
+    """Celery's "never call result.get() within a task" guard is one process-wide flag that an eager
+    ``apply_async`` sets and then restores to what it saw; eager tasks run from several threads at once
+    (the race tests) can restore it to "set" and leave it so, failing a later test's ``result.get()``."""
+    yield
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
