@@ -82,7 +82,7 @@ def worker_start(
     *, name: str, args: tuple[str, ...] = (), env: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen, Path]:
     """Start a ``celery worker`` (solo pool) on the broker in force, writing to pytest-django's test
-    database, its output in ``test-artifacts/<name>.log``; ``worker_answer_wait`` waits for it."""
+    database, its output in ``test-artifacts/<name>.log``."""
     from django.conf import settings
 
     # After django_db_setup, NAME is the test database (e.g. test_marketplace_ci), not the configured one.
@@ -114,12 +114,6 @@ def worker_start(
             stderr=subprocess.STDOUT,
         )
     return process, log_path
-
-
-def worker_answer_wait(process: subprocess.Popen, log_path: Path) -> None:
-    from marketplace.celery import app
-
-    _wait_until_worker_answers(app, process, log_path)
 
 
 def worker_stop(process: subprocess.Popen) -> None:
